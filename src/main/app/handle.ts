@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import {
+  type MethodName,
+  type MethodOutput,
+  type ParsedInput,
+  contract,
+} from '../../shared/api';
+import { type Result, isRekeyError } from '../../shared/errors';
+import type { Redactor } from '../redact/redactor';
+
+/** What the core needs to know about a call: who made it is checked by the front door. */
+export interface CallContext {
+  redactor: () => Redactor | null;
+}
+
+export type Implementation = {
+  [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>>;
+};
+
+/**
+ * The single entry point of every front door: validates the input against the contract,
+ * runs the method, validates the output (so nothing outside the contract, least of all a
+ * secret value, can leave by accident) and turns every failure into a coded Result whose
+ * message has passed through the redactor.
+ */
+export async function handle<M extends MethodName>(
+  implementation: Implementation,
+  method: M,
+  input: unknown,
+  context: CallContext,
+): Promise<Result<MethodOutput<M>>> {
+  const redact = (text: string) => context.redactor()?.redact(text) ?? text;
+  const spec = contract[method] as (typeof contract)[MethodName] | undefined;
+  if (!spec) {
+    return { ok: false, error: { code: 'INVALID_INPUT', message: `Unknown method ${String(method)}` } };
+  }
+  const parsed = spec.input.safeParse(input ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: redact(describeIssues(parsed.error.issues)) },
+    };
+  }
+  try {
+    const run = implementation[method] as (value: unknown) => Promise<unknown>;
+    const output = spec.output.parse(await run(parsed.data)) as MethodOutput<M>;
+    return { ok: true, value: output };
+  } catch (error) {
+    if (isRekeyError(error)) {
+      return { ok: false, error: { code: error.code, message: redact(error.message) } };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      error: { code: 'INTERNAL', message: redact(`Unexpected error in ${method}: ${message}`) },
+    };
+  }
+}
+
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

@@ -1,0 +1,122 @@
+import type { ImportReport, ParsedInput } from '../../shared/api';
+import { RekeyError } from '../../shared/errors';
+import { DEFAULT_METADATA, SECRET_NAME, type SecretMetadata } from '../../shared/model';
+import { parseDotenv } from '../formats/dotenv';
+import { type NewValue, addVersion, createSecret } from '../vault/changes';
+import { currentVersion } from '../vault/state';
+import type { Vault } from '../vault/vault';
+import { prepareValue } from './secrets';
+
+/** Key names that hold secrets in the configs our users run (and credentials inside URLs). */
+const SECRET_KEY = /(SECRET|PASSWORD|PASSWD|PASS$|PWD|TOKEN|API_?KEY|_KEY$|^KEY|PRIVATE|CREDENTIAL|AUTH|SALT|SIGNING|DSN)/i;
+const CREDENTIALS_IN_URL = /:\/\/[^/\s:@]+:[^/\s@]+@/;
+
+export function looksSecret(key: string, value: string): boolean {
+  return SECRET_KEY.test(key) || CREDENTIALS_IN_URL.test(value);
+}
+
+interface Candidate {
+  key: string;
+  ref: string;
+  value: NewValue;
+}
+
+/**
+ * Imports a `.env` file into a deployment as one atomic change: either every selected key
+ * lands (with an `imported` history event) or none does. Existing secrets are never
+ * overwritten silently: an equal value is reported unchanged, a different one is skipped
+ * unless the caller asked for a new version.
+ */
+export async function importEnv(
+  vault: Vault,
+  input: ParsedInput<'secrets.importEnv'>,
+): Promise<ImportReport> {
+  const { entries, problems } = parseDotenv(input.content);
+  const report: ImportReport = {
+    deployment: input.deployment,
+    dryRun: input.dryRun ?? false,
+    added: [],
+    updated: [],
+    unchanged: [],
+    skipped: problems.map((p) => ({ key: `line ${p.line}`, reason: p.message })),
+  };
+  const metadata: SecretMetadata = { ...DEFAULT_METADATA, ...input.metadata };
+  const candidates: Candidate[] = [];
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const skip = (reason: string) => report.skipped.push({ key: entry.key, reason });
+    if (seen.has(entry.key)) {
+      skip(`defined again on line ${entry.line}; the last definition wins`);
+      const index = candidates.findIndex((c) => c.key === entry.key);
+      if (index >= 0) candidates.splice(index, 1);
+    }
+    seen.add(entry.key);
+    if (entry.value === '') skip('empty value');
+    else if (!input.all && !looksSecret(entry.key, entry.value)) skip('does not look like a secret (import all keys to include it)');
+    else if (!SECRET_NAME.test(entry.key)) skip('not a valid secret name');
+    else {
+      const ref = `${input.deployment}/${entry.key}`;
+      const value = await prepareValue({ kind: 'enter', value: entry.value }, ref, metadata, 'imported');
+      candidates.push({ key: entry.key, ref, value });
+    }
+  }
+
+  await vault.refresh();
+  if (report.dryRun) return withPlan(report, planImport(vault.state, candidates, input.onExisting));
+
+  return vault.transact((transaction) => {
+    const plan = planImport(transaction.state, candidates, input.onExisting);
+    for (const { candidate, existing } of plan.actions) {
+      const secret = existing
+        ? transaction.state.secrets.get(existing)
+        : createSecret(transaction, candidate.ref, metadata);
+      if (!secret) throw new RekeyError('INTERNAL', `lost track of ${candidate.ref}`);
+      addVersion(transaction, secret, candidate.value, (value) => vault.fingerprint(value));
+    }
+    transaction.record(
+      {
+        kind: 'secrets.imported',
+        data: { deployment: input.deployment, from: input.from, count: plan.actions.length },
+      },
+      {
+        summary: `Imported ${plan.added.length} new and ${plan.updated.length} updated secrets into ${input.deployment} from ${input.from}`,
+      },
+    );
+    return withPlan(report, plan);
+  });
+}
+
+function withPlan(report: ImportReport, plan: ImportPlan): ImportReport {
+  const { added, updated, unchanged } = plan;
+  return { ...report, added, updated, unchanged, skipped: [...report.skipped, ...plan.skipped] };
+}
+
+interface ImportPlan {
+  actions: { candidate: Candidate; existing: string | undefined }[];
+  added: string[];
+  updated: string[];
+  unchanged: string[];
+  skipped: ImportReport['skipped'];
+}
+
+function planImport(
+  state: Vault['state'],
+  candidates: readonly Candidate[],
+  onExisting: 'skip' | 'new-version' | undefined,
+): ImportPlan {
+  const plan: ImportPlan = { actions: [], added: [], updated: [], unchanged: [], skipped: [] };
+  for (const candidate of candidates) {
+    const existing = state.refs.get(candidate.ref);
+    const secret = existing === undefined ? undefined : state.secrets.get(existing);
+    const current = secret ? currentVersion(secret) : undefined;
+    if (secret && current?.value.reveal() === candidate.value.value) {
+      plan.unchanged.push(candidate.ref);
+    } else if (secret && onExisting !== 'new-version') {
+      plan.skipped.push({ key: candidate.key, reason: 'exists with a different value' });
+    } else {
+      (secret ? plan.updated : plan.added).push(candidate.ref);
+      plan.actions.push({ candidate, existing });
+    }
+  }
+  return plan;
+}

@@ -1,0 +1,80 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT_CODES, isRekeyError } from '../../shared/errors';
+import { registerDeploymentCommands } from './commands/deployment';
+import { registerGenerateCommand } from './commands/generate';
+import { registerHistoryCommands } from './commands/history';
+import { registerImportCommands } from './commands/import';
+import { registerSecretCommands } from './commands/secret';
+import { registerVaultCommands } from './commands/vault';
+import { CliFailure, type CliIo } from './context';
+
+export const EXIT_CODE_HELP = `
+Passwords come from --password-file, REKEY_PASSWORD_FILE, REKEY_PASSWORD_COMMAND or
+REKEY_PASSWORD (in that order), else from a prompt on the terminal; never from arguments.
+The vault is --vault, else REKEY_VAULT, else the per-user default (rekey status shows it).
+Secrets are named deployment/name, e.g. synctv-prod/jwt.secret.
+
+Exit codes:
+  0   success
+  1   unexpected error
+  2   invalid input or usage
+  3   wrong password
+  4   no vault at that path
+  5   the file is not a Rekey vault
+  6   the vault was written by a newer Rekey
+  7   the vault is damaged (the message names the record)
+  8   the vault is busy: another process held its lock past --lock-timeout
+  9   no such secret or version
+  10  already exists
+  11  history verification failed`;
+
+export function buildProgram(io: CliIo, version: string): Command {
+  const program = new Command('rekey')
+    .description('Rekey: the secrets of your self-hosted stack, kept, rotated and recorded')
+    .version(version)
+    .option('--vault <path>', 'vault file (default: REKEY_VAULT, else the per-user default)')
+    .option('--password-file <file>', 'read the vault password from this file')
+    .option('--lock-timeout <seconds>', 'how long to wait for another process holding the vault', '10')
+    .addHelpText('after', EXIT_CODE_HELP)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  registerVaultCommands(program, io);
+  registerSecretCommands(program, io);
+  registerImportCommands(program, io);
+  registerDeploymentCommands(program, io);
+  registerHistoryCommands(program, io);
+  registerGenerateCommand(program, io);
+  const exitOverride = (command: Command) => {
+    command.exitOverride();
+    command.commands.forEach(exitOverride);
+  };
+  exitOverride(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function runCli(argv: readonly string[], io: CliIo, version: string): Promise<number> {
+  const program = buildProgram(io, version);
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version "errors" are how commander ends successfully.
+      return error.exitCode === 0 ? 0 : EXIT_CODES.INVALID_INPUT;
+    }
+    if (error instanceof CliFailure) {
+      io.stderr.write(`rekey: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (isRekeyError(error)) {
+      io.stderr.write(`rekey: ${error.message}\n`);
+      return EXIT_CODES[error.code];
+    }
+    io.stderr.write(`rekey: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_CODES.INTERNAL;
+  }
+}

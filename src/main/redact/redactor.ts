@@ -1,0 +1,82 @@
+/**
+ * The one redactor. Every log line, error message, step output and history summary passes
+ * through it. It knows secret values and replaces each occurrence, raw or in the encodings a
+ * value commonly travels in (base64, base64url, URL and JSON escaping), with the value's
+ * keyed fingerprint, so output stays useful ("which version was that?") without the value.
+ *
+ * Matching indexes every pattern by its first four characters, so redacting a text costs one
+ * map lookup per character whatever the number of known values. Values shorter than
+ * MIN_REDACTED_LENGTH are not matched: they would turn ordinary words into noise, and Rekey
+ * flags such values as weak anyway.
+ */
+export const MIN_REDACTED_LENGTH = 4;
+const PREFIX = MIN_REDACTED_LENGTH;
+
+export type Fingerprinter = (value: string) => string;
+
+export class Redactor {
+  readonly #fingerprint: Fingerprinter;
+  /** First four characters -> patterns starting with them, longest first. */
+  readonly #byPrefix = new Map<string, { pattern: string; replacement: string }[]>();
+  readonly #known = new Set<string>();
+
+  constructor(fingerprint: Fingerprinter) {
+    this.#fingerprint = fingerprint;
+  }
+
+  /** Registers a value; returns this for chaining. */
+  add(value: string): this {
+    if (value.length < MIN_REDACTED_LENGTH || this.#known.has(value)) return this;
+    this.#known.add(value);
+    const replacement = `[redacted fp:${this.#fingerprint(value)}]`;
+    for (const pattern of encodingsOf(value)) {
+      if (pattern.length < PREFIX) continue;
+      const key = pattern.slice(0, PREFIX);
+      const bucket = this.#byPrefix.get(key) ?? [];
+      bucket.push({ pattern, replacement });
+      bucket.sort((a, b) => b.pattern.length - a.pattern.length);
+      this.#byPrefix.set(key, bucket);
+    }
+    return this;
+  }
+
+  get size(): number {
+    return this.#known.size;
+  }
+
+  redact(text: string): string {
+    if (this.#byPrefix.size === 0 || text.length < PREFIX) return text;
+    let output = '';
+    let copiedUpTo = 0;
+    let at = 0;
+    while (at <= text.length - PREFIX) {
+      const bucket = this.#byPrefix.get(text.slice(at, at + PREFIX));
+      const hit = bucket?.find(({ pattern }) => text.startsWith(pattern, at));
+      if (hit) {
+        output += text.slice(copiedUpTo, at) + hit.replacement;
+        at += hit.pattern.length;
+        copiedUpTo = at;
+      } else {
+        at++;
+      }
+    }
+    return copiedUpTo === 0 ? text : output + text.slice(copiedUpTo);
+  }
+}
+
+function encodingsOf(value: string): Set<string> {
+  const bytes = Buffer.from(value, 'utf8');
+  const variants = new Set<string>([
+    value,
+    bytes.toString('base64'),
+    bytes.toString('base64').replace(/=+$/, ''),
+    bytes.toString('base64url'),
+    JSON.stringify(value).slice(1, -1),
+  ]);
+  try {
+    variants.add(encodeURIComponent(value));
+  } catch {
+    // Lone surrogates cannot be URL-encoded; the raw form is still matched.
+  }
+  return variants;
+}

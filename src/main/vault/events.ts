@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import {
+  deploymentNameSchema,
+  generatorSpecSchema,
+  labelSchema,
+  secretMetadataSchema,
+  secretNameSchema,
+  sourceSchema,
+  strengthSchema,
+  versionOriginSchema,
+} from '../../shared/model';
+import { sha256 } from './crypto';
+
+/**
+ * Every change to a vault is an event, and the events are the history: the state is what
+ * replaying them yields. Each event names the hash of the one before it, so the chain of
+ * events survives compaction byte for byte and `history verify` can check it end to end.
+ */
+
+const id = z.string().min(1).max(64);
+
+const versionMetaSchema = z.strictObject({
+  id,
+  origin: versionOriginSchema,
+  generator: generatorSpecSchema.nullable(),
+  strength: strengthSchema,
+  publicKey: z.string().nullable(),
+});
+export type VersionMeta = z.infer<typeof versionMetaSchema>;
+
+const empty = z.strictObject({});
+
+export const eventBodySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('vault.created'), data: empty }),
+  z.strictObject({ kind: z.literal('vault.password-changed'), data: empty }),
+  z.strictObject({ kind: z.literal('vault.compacted'), data: empty }),
+  z.strictObject({
+    kind: z.literal('deployment.created'),
+    data: z.strictObject({ name: deploymentNameSchema, description: z.string().max(4000) }),
+  }),
+  z.strictObject({
+    kind: z.literal('secret.created'),
+    data: z.strictObject({
+      id,
+      deployment: deploymentNameSchema,
+      name: secretNameSchema,
+      metadata: secretMetadataSchema,
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('secret.updated'),
+    data: z.strictObject({ id, changes: secretMetadataSchema.partial() }),
+  }),
+  z.strictObject({ kind: z.literal('secret.removed'), data: z.strictObject({ id }) }),
+  z.strictObject({
+    kind: z.literal('version.added'),
+    data: z.strictObject({
+      secretId: id,
+      version: versionMetaSchema,
+      value: z.string(),
+      label: labelSchema.exclude(['previous']),
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('secret.revealed'),
+    data: z.strictObject({ secretId: id, versionId: id }),
+  }),
+  z.strictObject({
+    kind: z.literal('secret.copied'),
+    data: z.strictObject({ secretId: id, versionId: id }),
+  }),
+  z.strictObject({
+    kind: z.literal('secrets.imported'),
+    data: z.strictObject({
+      deployment: deploymentNameSchema,
+      from: z.string().max(4096),
+      count: z.number().int().min(0),
+    }),
+  }),
+]);
+export type EventBody = z.infer<typeof eventBodySchema>;
+export type EventKind = EventBody['kind'];
+export type EventOf<K extends EventKind> = Extract<EventBody, { kind: K }>;
+
+const eventEnvelopeSchema = z.strictObject({
+  n: z.number().int().min(0),
+  at: z.iso.datetime(),
+  src: sourceSchema,
+  ref: z.string().max(256).nullable(),
+  summary: z.string().max(4000),
+  prev: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+/** An event as drafted by a change, before the journal gives it a number and a chain link. */
+export type EventDraft = EventBody & {
+  at: string;
+  src: z.infer<typeof sourceSchema>;
+  ref: string | null;
+  summary: string;
+};
+
+export type VaultEvent = EventDraft & { n: number; prev: string; hash: string };
+
+const KNOWN_KINDS: ReadonlySet<string> = new Set(
+  eventBodySchema.options.map((option) => option.shape.kind.value),
+);
+
+/** An event whose kind this version does not know: written by a newer Rekey. */
+export class UnknownEventKindError extends Error {
+  constructor(readonly kind: string) {
+    super(`unknown event kind ${kind}`);
+  }
+}
+
+/** Field order is fixed here so that an event's bytes, and so its hash, are reproducible. */
+export function encodeEvent(draft: EventDraft, n: number, prev: string): { line: string; event: VaultEvent } {
+  const line = JSON.stringify({
+    n,
+    at: draft.at,
+    src: draft.src,
+    kind: draft.kind,
+    ref: draft.ref,
+    summary: draft.summary,
+    data: draft.data,
+    prev,
+  });
+  return { line, event: { ...draft, n, prev, hash: hashEventLine(line) } };
+}
+
+export function hashEventLine(line: string): string {
+  return sha256(Buffer.from(line, 'utf8')).toString('hex');
+}
+
+/** Parses one stored event line; throws a plain Error the caller turns into damage. */
+export function decodeEvent(line: string): VaultEvent {
+  const raw: unknown = JSON.parse(line);
+  if (typeof raw !== 'object' || raw === null) throw new Error('event is not an object');
+  const { kind, data, ...envelope } = raw as Record<string, unknown>;
+  if (typeof kind === 'string' && !KNOWN_KINDS.has(kind)) throw new UnknownEventKindError(kind);
+  const body = eventBodySchema.parse({ kind, data });
+  return { ...eventEnvelopeSchema.parse(envelope), ...body, hash: hashEventLine(line) };
+}
+
+export function genesisEventHash(vaultId: Buffer): string {
+  return sha256(Buffer.from('rekey-events-genesis-v1', 'latin1'), vaultId).toString('hex');
+}

@@ -1,0 +1,159 @@
+import type { Label, SecretMetadata } from '../../shared/model';
+import type { VaultEvent, VersionMeta } from './events';
+import { SecretValue } from './secret-value';
+
+/** The in-memory model: what replaying every event of a vault yields. */
+
+export interface DeploymentRecord {
+  name: string;
+  description: string;
+  createdAt: string;
+}
+
+export interface VersionRecord extends VersionMeta {
+  createdAt: string;
+  labels: Label[];
+  value: SecretValue;
+}
+
+export interface SecretRecord {
+  id: string;
+  deployment: string;
+  name: string;
+  metadata: SecretMetadata;
+  createdAt: string;
+  updatedAt: string;
+  versions: VersionRecord[];
+}
+
+export interface VaultState {
+  deployments: Map<string, DeploymentRecord>;
+  secrets: Map<string, SecretRecord>;
+  /** `deployment/name` -> secret id. */
+  refs: Map<string, string>;
+  /** Number of events applied; the next event gets this number. */
+  eventCount: number;
+  /** Hash of the last event applied (or the vault's genesis value). */
+  headHash: string;
+}
+
+/** Thrown when an event does not fit the state it is applied to. */
+export class InconsistentEventError extends Error {}
+
+export function emptyState(genesisHash: string): VaultState {
+  return {
+    deployments: new Map(),
+    secrets: new Map(),
+    refs: new Map(),
+    eventCount: 0,
+    headHash: genesisHash,
+  };
+}
+
+export function refOf(secret: { deployment: string; name: string }): string {
+  return `${secret.deployment}/${secret.name}`;
+}
+
+export function currentVersion(secret: SecretRecord): VersionRecord | undefined {
+  return secret.versions.find((version) => version.labels.includes('current'));
+}
+
+function secretById(state: VaultState, id: string): SecretRecord {
+  const secret = state.secrets.get(id);
+  if (!secret) throw new InconsistentEventError(`event refers to unknown secret ${id}`);
+  return secret;
+}
+
+export function applyEvent(state: VaultState, event: VaultEvent): void {
+  if (event.n !== state.eventCount || event.prev !== state.headHash) {
+    throw new InconsistentEventError(
+      `event ${event.n} does not follow event ${state.eventCount - 1} in the history chain`,
+    );
+  }
+  applyBody(state, event);
+  state.eventCount = event.n + 1;
+  state.headHash = event.hash;
+}
+
+function applyBody(state: VaultState, event: VaultEvent): void {
+  switch (event.kind) {
+    case 'deployment.created': {
+      if (state.deployments.has(event.data.name)) {
+        throw new InconsistentEventError(`deployment ${event.data.name} already exists`);
+      }
+      state.deployments.set(event.data.name, { ...event.data, createdAt: event.at });
+      return;
+    }
+    case 'secret.created': {
+      const { id, deployment, name, metadata } = event.data;
+      const ref = refOf({ deployment, name });
+      if (state.secrets.has(id) || state.refs.has(ref) || !state.deployments.has(deployment)) {
+        throw new InconsistentEventError(`secret ${ref} cannot be created here`);
+      }
+      state.secrets.set(id, {
+        id,
+        deployment,
+        name,
+        metadata,
+        createdAt: event.at,
+        updatedAt: event.at,
+        versions: [],
+      });
+      state.refs.set(ref, id);
+      return;
+    }
+    case 'secret.updated': {
+      const secret = secretById(state, event.data.id);
+      secret.metadata = { ...secret.metadata, ...event.data.changes };
+      secret.updatedAt = event.at;
+      return;
+    }
+    case 'secret.removed': {
+      const secret = secretById(state, event.data.id);
+      state.secrets.delete(secret.id);
+      state.refs.delete(refOf(secret));
+      return;
+    }
+    case 'version.added': {
+      const secret = secretById(state, event.data.secretId);
+      addVersion(secret, event.data.version, event.data.value, event.data.label, event.at);
+      return;
+    }
+    case 'vault.created':
+    case 'vault.password-changed':
+    case 'vault.compacted':
+    case 'secret.revealed':
+    case 'secret.copied':
+    case 'secrets.imported':
+      // History-only events: recorded, no change to the inventory.
+      return;
+  }
+}
+
+/**
+ * Labels move like AWS Secrets Manager's staging labels: a new `current` pushes the old one
+ * to `previous` (and the old `previous` loses its label); a new `pending` replaces any
+ * earlier pending version. Versions are never dropped, so every value stays recoverable.
+ */
+function addVersion(
+  secret: SecretRecord,
+  meta: VersionMeta,
+  value: string,
+  label: 'current' | 'pending',
+  at: string,
+): void {
+  if (secret.versions.some((version) => version.id === meta.id)) {
+    throw new InconsistentEventError(`version ${meta.id} already exists`);
+  }
+  for (const version of secret.versions) {
+    if (label === 'pending') {
+      version.labels = version.labels.filter((l) => l !== 'pending');
+    } else {
+      const wasCurrent = version.labels.includes('current');
+      version.labels = version.labels.filter((l) => l !== 'current' && l !== 'previous');
+      if (wasCurrent) version.labels.push('previous');
+    }
+  }
+  secret.versions.push({ ...meta, createdAt: at, labels: [label], value: new SecretValue(value) });
+  secret.updatedAt = at;
+}

@@ -1,0 +1,191 @@
+import type { Strength } from '../../shared/model';
+
+/**
+ * Strength of infrastructure secrets. Generated values are rated by their generator's exact
+ * entropy. Entered and imported values get an estimate (the smaller of a character-pool
+ * estimate and zxcvbn's pattern-aware one) and checks for what actually goes wrong on
+ * self-hosted stacks: placeholders left from a sample config, upstream example values, the
+ * service or domain name, dates, and values too short for a server-side key.
+ */
+
+export const WEAK_BELOW_BITS = 64;
+export const STRONG_FROM_BITS = 112;
+export const MIN_LENGTH = 16;
+/** zxcvbn is quadratic in the length; longer values are rated by their character pool. */
+const PATTERN_CHECK_MAX_LENGTH = 64;
+
+/**
+ * Placeholders and defaults from sample configs and upstream docs (compared after removing
+ * everything but letters and digits): `foobared` is redis.conf's example `requirepass`,
+ * `devkey`/`secret` are LiveKit's development key pair, `synctv` a common copy-paste.
+ */
+const PLACEHOLDERS = new Set([
+  'changeme',
+  'changethis',
+  'changeit',
+  'pleasechange',
+  'replaceme',
+  'secret',
+  'secrets',
+  'secretkey',
+  'mysecret',
+  'supersecret',
+  'topsecret',
+  'yoursecret',
+  'yoursecrethere',
+  'yoursecretkey',
+  'password',
+  'passw0rd',
+  'pssword',
+  'mypassword',
+  'yourpassword',
+  'admin',
+  'administrator',
+  'root',
+  'toor',
+  'default',
+  'example',
+  'sample',
+  'test',
+  'testing',
+  'dev',
+  'devkey',
+  'development',
+  'letmein',
+  'qwerty',
+  'foobar',
+  'foobared',
+  'postgres',
+  'redis',
+  'synctv',
+  'livekit',
+  'synapse',
+  'matrix',
+  'apikey',
+  'apisecret',
+  'token',
+  'jwtsecret',
+  'todo',
+  'fixme',
+  'none',
+  'null',
+  'undefined',
+  'insecure',
+  'notsecure',
+  'xxx',
+  'xxxx',
+  'xxxxxx',
+  'xxxxxxxx',
+]);
+
+/** Parts that betray a placeholder anywhere in a value, e.g. `my-secret-changeme-2024`. */
+const PLACEHOLDER_PARTS = ['changeme', 'change_me', 'replaceme', 'replace_me', 'placeholder', 'example', 'yoursecret', 'your-secret', 'notsecret'];
+
+const TEMPLATE = /^\s*(<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[^%]+%|\[[^\]]*\])\s*$/;
+const DATE = /(19|20)\d{2}[-/._]?(0[1-9]|1[0-2])[-/._]?(0[1-9]|[12]\d|3[01])/;
+const YEAR = /(?:^|\D)(19[5-9]\d|20[0-4]\d)(?:\D|$)/;
+
+export interface StrengthContext {
+  /** Service, deployment, secret and domain names the value should not contain. */
+  names: readonly string[];
+}
+
+export function generatedStrength(bits: number): Strength {
+  return { bits: Math.round(bits), rating: ratingFor(bits, []), problems: [] };
+}
+
+function ratingFor(bits: number, problems: readonly string[]): Strength['rating'] {
+  if (bits < WEAK_BELOW_BITS || problems.some((p) => !p.startsWith('contains a date'))) {
+    return 'weak';
+  }
+  if (bits < STRONG_FROM_BITS || problems.length > 0) return 'fair';
+  return 'strong';
+}
+
+function poolBits(value: string): number {
+  if (/^[0-9a-f]+$/i.test(value)) return value.length * 4;
+  let pool = 0;
+  if (/[a-z]/.test(value)) pool += 26;
+  if (/[A-Z]/.test(value)) pool += 26;
+  if (/\d/.test(value)) pool += 10;
+  if (/[^A-Za-z0-9]/.test(value)) pool += 33;
+  return value.length * Math.log2(Math.max(pool, 2));
+}
+
+/** Total Shannon entropy of the character distribution: catches `aaaa…` and `abab…`. */
+function shannonBits(value: string): number {
+  const counts = new Map<string, number>();
+  for (const char of value) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let perChar = 0;
+  for (const count of counts.values()) {
+    const p = count / value.length;
+    perChar -= p * Math.log2(p);
+  }
+  return perChar * value.length;
+}
+
+type Zxcvbn = (value: string, userInputs: string[]) => { guessesLog10: number };
+let zxcvbn: Promise<Zxcvbn> | null = null;
+
+/** Loaded on first use: its dictionaries are large and most commands never need them. */
+function loadZxcvbn(): Promise<Zxcvbn> {
+  zxcvbn ??= (async () => {
+    const [{ ZxcvbnFactory }, common, english] = await Promise.all([
+      import('@zxcvbn-ts/core'),
+      import('@zxcvbn-ts/language-common'),
+      import('@zxcvbn-ts/language-en'),
+    ]);
+    const factory = new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...english.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: english.translations,
+    });
+    return (value, userInputs) => factory.check(value, userInputs);
+  })();
+  return zxcvbn;
+}
+
+function normalized(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export function findProblems(value: string, context: StrengthContext): string[] {
+  const problems: string[] = [];
+  const squashed = normalized(value);
+  const lower = value.toLowerCase();
+  if (
+    PLACEHOLDERS.has(squashed) ||
+    TEMPLATE.test(value) ||
+    PLACEHOLDER_PARTS.some((part) => lower.includes(part)) ||
+    /^(.)\1*$/.test(value)
+  ) {
+    problems.push('placeholder or default value');
+  }
+  if (value.length < MIN_LENGTH) {
+    problems.push(`too short: ${value.length} characters (use at least ${MIN_LENGTH}, ideally 32)`);
+  }
+  const names = context.names.map(normalized).filter((name) => name.length >= 4);
+  if (names.some((name) => squashed.includes(name))) {
+    problems.push('contains the service, deployment or domain name');
+  }
+  if (value.length <= PATTERN_CHECK_MAX_LENGTH && (DATE.test(value) || YEAR.test(value))) {
+    problems.push('contains a date');
+  }
+  return problems;
+}
+
+export async function assessStrength(value: string, context: StrengthContext): Promise<Strength> {
+  const problems = findProblems(value, context);
+  let bits = poolBits(value);
+  if (value.length <= PATTERN_CHECK_MAX_LENGTH) {
+    const check = await loadZxcvbn();
+    const userInputs = context.names.filter((name) => name.length > 0);
+    bits = Math.min(bits, check(value, userInputs).guessesLog10 * Math.log2(10));
+  } else {
+    bits = Math.min(bits, shannonBits(value));
+  }
+  if (bits < WEAK_BELOW_BITS && !problems.some((p) => p.startsWith('placeholder'))) {
+    problems.push(`low entropy: about ${Math.round(bits)} bits (want ${WEAK_BELOW_BITS}+)`);
+  }
+  return { bits: Math.round(bits), rating: ratingFor(bits, problems), problems };
+}

@@ -1,0 +1,183 @@
+import { z } from 'zod';
+
+/**
+ * The domain as every front door sees it. Nothing here ever carries a secret value: values
+ * leave the main process only through the explicit reveal call of the API contract.
+ */
+
+export const DEPLOYMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const SECRET_NAME = /^[A-Za-z0-9_][A-Za-z0-9._:@/-]{0,127}$/;
+
+export const deploymentNameSchema = z
+  .string()
+  .regex(DEPLOYMENT_NAME, 'deployment names use letters, digits, ".", "_" and "-" (max 64)');
+export const secretNameSchema = z
+  .string()
+  .regex(SECRET_NAME, 'secret names use letters, digits and "._:@/-" (max 128)');
+
+/** `deployment/name`, e.g. `synctv-prod/jwt.secret`. The name may itself contain slashes. */
+export const secretRefSchema = z
+  .string()
+  .refine((ref) => {
+    const slash = ref.indexOf('/');
+    return (
+      slash > 0 &&
+      DEPLOYMENT_NAME.test(ref.slice(0, slash)) &&
+      SECRET_NAME.test(ref.slice(slash + 1))
+    );
+  }, 'expected a reference like deployment/name, e.g. synctv-prod/jwt.secret');
+
+export function splitRef(ref: string): { deployment: string; name: string } {
+  const slash = ref.indexOf('/');
+  return { deployment: ref.slice(0, slash), name: ref.slice(slash + 1) };
+}
+
+export const DIFFICULTIES = ['low', 'medium', 'high'] as const;
+export const difficultySchema = z.enum(DIFFICULTIES);
+export type Difficulty = z.infer<typeof difficultySchema>;
+
+export const GENERATOR_KINDS = [
+  'hex',
+  'base64',
+  'base64url',
+  'alphanumeric',
+  'passphrase',
+  'ed25519',
+] as const;
+export const generatorKindSchema = z.enum(GENERATOR_KINDS);
+export type GeneratorKind = z.infer<typeof generatorKindSchema>;
+
+/** `length` counts random bytes for hex/base64, characters for alphanumeric, words for passphrases. */
+export const generatorSpecSchema = z.strictObject({
+  kind: generatorKindSchema,
+  length: z.number().int().min(0).max(4096),
+});
+export type GeneratorSpec = z.infer<typeof generatorSpecSchema>;
+
+export const policySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('interval'), days: z.number().int().min(1).max(36500) }),
+  z.strictObject({ kind: z.literal('manual') }),
+]);
+export type Policy = z.infer<typeof policySchema>;
+
+/** Where a secret lives on a host; the connectors issue gives these their full shape. */
+export const targetSchema = z.strictObject({
+  host: z.string().min(1).max(128),
+  path: z.string().min(1).max(4096),
+  format: z.string().min(1).max(32),
+  key: z.string().max(512),
+});
+export type Target = z.infer<typeof targetSchema>;
+
+const shortText = z.string().max(200);
+const longText = z.string().max(4000);
+
+/** Everything about a secret a user may edit. */
+export const secretMetadataSchema = z.strictObject({
+  service: shortText,
+  description: longText,
+  impact: longText,
+  difficulty: difficultySchema,
+  handling: longText,
+  policy: policySchema,
+  generator: generatorSpecSchema.nullable(),
+  targets: z.array(targetSchema).max(64),
+  tags: z.array(z.string().min(1).max(64)).max(64),
+  compromised: z.boolean(),
+});
+export type SecretMetadata = z.infer<typeof secretMetadataSchema>;
+
+export const DEFAULT_METADATA: SecretMetadata = {
+  service: '',
+  description: '',
+  impact: '',
+  difficulty: 'medium',
+  handling: '',
+  policy: { kind: 'none' },
+  generator: null,
+  targets: [],
+  tags: [],
+  compromised: false,
+};
+
+export const LABELS = ['current', 'pending', 'previous'] as const;
+export const labelSchema = z.enum(LABELS);
+export type Label = z.infer<typeof labelSchema>;
+
+export const STRENGTH_RATINGS = ['weak', 'fair', 'strong'] as const;
+export const strengthSchema = z.strictObject({
+  bits: z.number().min(0),
+  rating: z.enum(STRENGTH_RATINGS),
+  problems: z.array(z.string()),
+});
+export type Strength = z.infer<typeof strengthSchema>;
+
+export const versionOriginSchema = z.enum(['generated', 'entered', 'imported']);
+
+export const versionInfoSchema = z.strictObject({
+  id: z.string(),
+  createdAt: z.string(),
+  fingerprint: z.string(),
+  labels: z.array(labelSchema),
+  origin: versionOriginSchema,
+  generator: generatorSpecSchema.nullable(),
+  strength: strengthSchema,
+  publicKey: z.string().nullable(),
+});
+export type VersionInfo = z.infer<typeof versionInfoSchema>;
+
+export const rotationStatusSchema = z.enum(['no-policy', 'manual', 'ok', 'due', 'overdue']);
+export type RotationStatus = z.infer<typeof rotationStatusSchema>;
+
+export const secretSummarySchema = z.strictObject({
+  id: z.string(),
+  ref: z.string(),
+  deployment: z.string(),
+  name: z.string(),
+  service: z.string(),
+  impact: z.string(),
+  difficulty: difficultySchema,
+  policy: policySchema,
+  rotation: rotationStatusSchema,
+  /** Age of the current version in whole days; null when the secret has no value yet. */
+  ageDays: z.number().nullable(),
+  strength: z.enum(STRENGTH_RATINGS).nullable(),
+  weak: z.boolean(),
+  compromised: z.boolean(),
+  tags: z.array(z.string()),
+  currentFingerprint: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type SecretSummary = z.infer<typeof secretSummarySchema>;
+
+export const secretDetailSchema = z.strictObject({
+  ...secretSummarySchema.shape,
+  metadata: secretMetadataSchema,
+  createdAt: z.string(),
+  versions: z.array(versionInfoSchema),
+});
+export type SecretDetail = z.infer<typeof secretDetailSchema>;
+
+export const SOURCES = ['desktop', 'cli', 'browser'] as const;
+export const sourceSchema = z.enum(SOURCES);
+export type Source = z.infer<typeof sourceSchema>;
+
+export const historyEventSchema = z.strictObject({
+  seq: z.number().int(),
+  at: z.string(),
+  source: sourceSchema,
+  kind: z.string(),
+  ref: z.string().nullable(),
+  summary: z.string(),
+  hash: z.string(),
+});
+export type HistoryEvent = z.infer<typeof historyEventSchema>;
+
+export const deploymentSummarySchema = z.strictObject({
+  name: z.string(),
+  description: z.string(),
+  secrets: z.number().int(),
+  createdAt: z.string(),
+});
+export type DeploymentSummary = z.infer<typeof deploymentSummarySchema>;
