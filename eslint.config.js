@@ -17,10 +17,15 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     plugins: { 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.json'] })],
+      'import-x/resolver-next': [
+        createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.json'] }),
+      ],
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'error',
       // Layering: the renderer sees only src/shared and itself; main never reaches into the
@@ -63,8 +68,18 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only src/main/index.ts and src/main/electron/ import electron.' }],
-          patterns: [{ group: ['electron/*'], message: 'Only src/main/index.ts and src/main/electron/ import electron.' }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only src/main/index.ts and src/main/electron/ import electron.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['electron/*'],
+              message: 'Only src/main/index.ts and src/main/electron/ import electron.',
+            },
+          ],
         },
       ],
     },
@@ -76,10 +91,18 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'The renderer talks to the core only through window.rekey.' }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'The renderer talks to the core only through window.rekey.',
+            },
+          ],
           patterns: [
             { regex: '^node:', message: 'The renderer runs in a sandbox without Node.js.' },
-            { group: ['fs', 'path', 'child_process', 'os', 'crypto', 'net', 'http', 'https'], message: 'The renderer runs in a sandbox without Node.js.' },
+            {
+              group: ['fs', 'path', 'child_process', 'os', 'crypto', 'net', 'http', 'https'],
+              message: 'The renderer runs in a sandbox without Node.js.',
+            },
           ],
         },
       ],

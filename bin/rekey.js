@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const bundle = fileURLToPath(new URL('../out/cli/rekey.js', import.meta.url));
 if (!existsSync(bundle)) {
-  process.stderr.write('rekey: the CLI is not built yet; run `npm run build:cli` in the Rekey folder\n');
+  process.stderr.write(
+    'rekey: the CLI is not built yet; run `npm run build:cli` in the Rekey folder\n',
+  );
   process.exit(1);
 }
 await import(bundle);

@@ -16,16 +16,12 @@ export const secretNameSchema = z
   .regex(SECRET_NAME, 'secret names use letters, digits and "._:@/-" (max 128)');
 
 /** `deployment/name`, e.g. `synctv-prod/jwt.secret`. The name may itself contain slashes. */
-export const secretRefSchema = z
-  .string()
-  .refine((ref) => {
-    const slash = ref.indexOf('/');
-    return (
-      slash > 0 &&
-      DEPLOYMENT_NAME.test(ref.slice(0, slash)) &&
-      SECRET_NAME.test(ref.slice(slash + 1))
-    );
-  }, 'expected a reference like deployment/name, e.g. synctv-prod/jwt.secret');
+export const secretRefSchema = z.string().refine((ref) => {
+  const slash = ref.indexOf('/');
+  return (
+    slash > 0 && DEPLOYMENT_NAME.test(ref.slice(0, slash)) && SECRET_NAME.test(ref.slice(slash + 1))
+  );
+}, 'expected a reference like deployment/name, e.g. synctv-prod/jwt.secret');
 
 export function splitRef(ref: string): { deployment: string; name: string } {
   const slash = ref.indexOf('/');

@@ -1,10 +1,5 @@
 import type { z } from 'zod';
-import {
-  type MethodName,
-  type MethodOutput,
-  type ParsedInput,
-  contract,
-} from '../../shared/api';
+import { type MethodName, type MethodOutput, type ParsedInput, contract } from '../../shared/api';
 import { type Result, isRekeyError } from '../../shared/errors';
 import type { Redactor } from '../redact/redactor';
 
@@ -32,7 +27,10 @@ export async function handle<M extends MethodName>(
   const redact = (text: string) => context.redactor()?.redact(text) ?? text;
   const spec = contract[method] as (typeof contract)[MethodName] | undefined;
   if (!spec) {
-    return { ok: false, error: { code: 'INVALID_INPUT', message: `Unknown method ${String(method)}` } };
+    return {
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: `Unknown method ${String(method)}` },
+    };
   }
   const parsed = spec.input.safeParse(input ?? {});
   if (!parsed.success) {

@@ -8,7 +8,8 @@ import type { Vault } from '../vault/vault';
 import { prepareValue } from './secrets';
 
 /** Key names that hold secrets in the configs our users run (and credentials inside URLs). */
-const SECRET_KEY = /(SECRET|PASSWORD|PASSWD|PASS$|PWD|TOKEN|API_?KEY|_KEY$|^KEY|PRIVATE|CREDENTIAL|AUTH|SALT|SIGNING|DSN)/i;
+const SECRET_KEY =
+  /(SECRET|PASSWORD|PASSWD|PASS$|PWD|TOKEN|API_?KEY|_KEY$|^KEY|PRIVATE|CREDENTIAL|AUTH|SALT|SIGNING|DSN)/i;
 const CREDENTIALS_IN_URL = /:\/\/[^/\s:@]+:[^/\s@]+@/;
 
 export function looksSecret(key: string, value: string): boolean {
@@ -52,11 +53,17 @@ export async function importEnv(
     }
     seen.add(entry.key);
     if (entry.value === '') skip('empty value');
-    else if (!input.all && !looksSecret(entry.key, entry.value)) skip('does not look like a secret (import all keys to include it)');
+    else if (!input.all && !looksSecret(entry.key, entry.value))
+      skip('does not look like a secret (import all keys to include it)');
     else if (!SECRET_NAME.test(entry.key)) skip('not a valid secret name');
     else {
       const ref = `${input.deployment}/${entry.key}`;
-      const value = await prepareValue({ kind: 'enter', value: entry.value }, ref, metadata, 'imported');
+      const value = await prepareValue(
+        { kind: 'enter', value: entry.value },
+        ref,
+        metadata,
+        'imported',
+      );
       candidates.push({ key: entry.key, ref, value });
     }
   }

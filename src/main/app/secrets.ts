@@ -99,14 +99,12 @@ export function secretMethods(
       for (const secret of vault.state.secrets.values()) {
         counts.set(secret.deployment, (counts.get(secret.deployment) ?? 0) + 1);
       }
-      return [...vault.state.deployments.values()].map(
-        (deployment): DeploymentSummary => ({
-          name: deployment.name,
-          description: deployment.description,
-          secrets: counts.get(deployment.name) ?? 0,
-          createdAt: deployment.createdAt,
-        }),
-      );
+      return [...vault.state.deployments.values()].map((deployment): DeploymentSummary => ({
+        name: deployment.name,
+        description: deployment.description,
+        secrets: counts.get(deployment.name) ?? 0,
+        createdAt: deployment.createdAt,
+      }));
     },
     'secrets.list': async (filter) => {
       const vault = session.requireVault();

@@ -1,9 +1,4 @@
-import type {
-  RotationStatus,
-  SecretDetail,
-  SecretSummary,
-  VersionInfo,
-} from '../../shared/model';
+import type { RotationStatus, SecretDetail, SecretSummary, VersionInfo } from '../../shared/model';
 import { type SecretRecord, currentVersion, refOf } from '../vault/state';
 import type { Vault } from '../vault/vault';
 

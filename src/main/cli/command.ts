@@ -19,7 +19,8 @@ export function action<A extends unknown[]>(
       context = new CliContext(globals, io, name);
       await body(context, ...(args.slice(0, -1) as A));
     } catch (error) {
-      if (isRekeyError(error)) throw new CliFailure(error.code, context?.redact(error.message) ?? error.message);
+      if (isRekeyError(error))
+        throw new CliFailure(error.code, context?.redact(error.message) ?? error.message);
       throw error;
     } finally {
       context?.close();
@@ -36,9 +37,13 @@ function commandPath(command: Command): string {
 /** Reads a value piped on stdin; one final newline (from `echo`) is not part of it. */
 export async function readStdinValue(io: CliIo): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  const value = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-  if (value.length === 0) throw new CliFailure('INVALID_INPUT', 'No value on stdin; nothing was changed');
+  for await (const chunk of io.stdin)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  const value = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (value.length === 0)
+    throw new CliFailure('INVALID_INPUT', 'No value on stdin; nothing was changed');
   return value;
 }
 

@@ -9,7 +9,9 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   );
   const line = (cells: readonly string[]) =>
     cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .map((cell, column) =>
+        column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0),
+      )
       .join('  ')
       .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
@@ -33,7 +35,9 @@ export function secretRows(secrets: readonly SecretSummary[]): string[][] {
     secret.ageDays === null ? '-' : `${secret.ageDays}d`,
     secret.rotation,
     secret.strength ?? '-',
-    [secret.compromised ? 'COMPROMISED' : '', secret.weak ? 'weak' : ''].filter(Boolean).join(',') || '-',
+    [secret.compromised ? 'COMPROMISED' : '', secret.weak ? 'weak' : '']
+      .filter(Boolean)
+      .join(',') || '-',
   ]);
 }
 
@@ -50,9 +54,17 @@ export function describeSecret(secret: SecretDetail): string {
     field('difficulty', metadata.difficulty),
     field('handling', metadata.handling),
     field('policy', `${describePolicy(metadata.policy)} (${secret.rotation})`),
-    field('generator', metadata.generator ? `${metadata.generator.kind}:${metadata.generator.length}` : ''),
+    field(
+      'generator',
+      metadata.generator ? `${metadata.generator.kind}:${metadata.generator.length}` : '',
+    ),
     field('tags', metadata.tags.join(', ')),
-    field('flags', [metadata.compromised ? 'compromised' : '', secret.weak ? 'weak' : ''].filter(Boolean).join(', ')),
+    field(
+      'flags',
+      [metadata.compromised ? 'compromised' : '', secret.weak ? 'weak' : '']
+        .filter(Boolean)
+        .join(', '),
+    ),
     field('targets', metadata.targets.map((t) => `${t.host}:${t.path}#${t.key}`).join(', ')),
     field('created', secret.createdAt),
     '',
@@ -60,7 +72,8 @@ export function describeSecret(secret: SecretDetail): string {
   ];
   for (const version of secret.versions) {
     const labels = version.labels.length > 0 ? ` [${version.labels.join(', ')}]` : '';
-    const problems = version.strength.problems.length > 0 ? ` - ${version.strength.problems.join('; ')}` : '';
+    const problems =
+      version.strength.problems.length > 0 ? ` - ${version.strength.problems.join('; ')}` : '';
     lines.push(
       `  fp:${version.fingerprint}  ${version.createdAt}  ${version.origin}, ${version.strength.rating} (${version.strength.bits} bits)${labels}${problems}`,
     );
@@ -72,19 +85,28 @@ export function describeSecret(secret: SecretDetail): string {
 export function parseWhen(text: string, now: Date): string {
   const span = /^(\d+)\s*([mhdw])$/.exec(text.trim());
   if (span) {
-    const unitMs = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[span[2] as 'm' | 'h' | 'd' | 'w'];
+    const unitMs = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
+      span[2] as 'm' | 'h' | 'd' | 'w'
+    ];
     return new Date(now.getTime() - Number(span[1]) * unitMs).toISOString();
   }
   const time = Date.parse(text);
   if (Number.isNaN(time)) {
-    throw new RekeyError('INVALID_INPUT', `"${text}" is not a date (2026-01-31, an ISO time, or 7d / 24h / 30m)`);
+    throw new RekeyError(
+      'INVALID_INPUT',
+      `"${text}" is not a date (2026-01-31, an ISO time, or 7d / 24h / 30m)`,
+    );
   }
   return new Date(time).toISOString();
 }
 
 export function parseDays(text: string): number {
   const match = /^(\d+)\s*(d|days?|w|weeks?|y|years?)?$/i.exec(text.trim());
-  if (!match) throw new RekeyError('INVALID_INPUT', `"${text}" is not a number of days (e.g. 90, 90d, 12w, 1y)`);
+  if (!match)
+    throw new RekeyError(
+      'INVALID_INPUT',
+      `"${text}" is not a number of days (e.g. 90, 90d, 12w, 1y)`,
+    );
   const count = Number(match[1]);
   const unit = (match[2] ?? 'd').toLowerCase()[0];
   return unit === 'w' ? count * 7 : unit === 'y' ? count * 365 : count;

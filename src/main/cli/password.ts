@@ -22,7 +22,8 @@ function withoutFinalNewline(text: string): string {
 }
 
 function nonEmpty(password: string, source: string): string {
-  if (password.length === 0) throw new RekeyError('INVALID_INPUT', `The password from ${source} is empty`);
+  if (password.length === 0)
+    throw new RekeyError('INVALID_INPUT', `The password from ${source} is empty`);
   return password;
 }
 
@@ -31,7 +32,10 @@ async function fromFile(path: string): Promise<string> {
     return nonEmpty(withoutFinalNewline(await readFile(path, 'utf8')), path);
   } catch (error) {
     if (error instanceof RekeyError) throw error;
-    throw new RekeyError('INVALID_INPUT', `Cannot read the password file ${path}: ${(error as Error).message}`);
+    throw new RekeyError(
+      'INVALID_INPUT',
+      `Cannot read the password file ${path}: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -44,9 +48,15 @@ async function fromCommand(command: string): Promise<string> {
     child.on('close', resolve);
   });
   if (code !== 0) {
-    throw new RekeyError('INVALID_INPUT', `REKEY_PASSWORD_COMMAND failed with exit code ${String(code)}`);
+    throw new RekeyError(
+      'INVALID_INPUT',
+      `REKEY_PASSWORD_COMMAND failed with exit code ${String(code)}`,
+    );
   }
-  return nonEmpty(withoutFinalNewline(Buffer.concat(chunks).toString('utf8')), 'REKEY_PASSWORD_COMMAND');
+  return nonEmpty(
+    withoutFinalNewline(Buffer.concat(chunks).toString('utf8')),
+    'REKEY_PASSWORD_COMMAND',
+  );
 }
 
 /** Asks on the controlling terminal, so stdin stays free for values piped into Rekey. */
@@ -86,9 +96,11 @@ export async function readPassword(sources: PasswordSources): Promise<string> {
 }
 
 /** A password being chosen: typed twice when it comes from the terminal. */
-export async function readNewPassword(
-  sources: { file?: string; env: NodeJS.ProcessEnv; envPrefix: 'REKEY_PASSWORD' | 'REKEY_NEW_PASSWORD' },
-): Promise<string> {
+export async function readNewPassword(sources: {
+  file?: string;
+  env: NodeJS.ProcessEnv;
+  envPrefix: 'REKEY_PASSWORD' | 'REKEY_NEW_PASSWORD';
+}): Promise<string> {
   const { file, env, envPrefix } = sources;
   if (file) return fromFile(file);
   if (env[`${envPrefix}_FILE`]) return fromFile(env[`${envPrefix}_FILE`] as string);
@@ -98,6 +110,7 @@ export async function readNewPassword(
   if (env[envPrefix]) return env[envPrefix] as string;
   const first = nonEmpty(await promptHidden('New vault password: '), 'the prompt');
   const second = await promptHidden('Repeat the password: ');
-  if (first !== second) throw new RekeyError('INVALID_INPUT', 'The passwords do not match; nothing was changed');
+  if (first !== second)
+    throw new RekeyError('INVALID_INPUT', 'The passwords do not match; nothing was changed');
   return first;
 }

@@ -34,7 +34,11 @@ export function buildProgram(io: CliIo, version: string): Command {
     .version(version)
     .option('--vault <path>', 'vault file (default: REKEY_VAULT, else the per-user default)')
     .option('--password-file <file>', 'read the vault password from this file')
-    .option('--lock-timeout <seconds>', 'how long to wait for another process holding the vault', '10')
+    .option(
+      '--lock-timeout <seconds>',
+      'how long to wait for another process holding the vault',
+      '10',
+    )
     .addHelpText('after', EXIT_CODE_HELP)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
@@ -74,7 +78,9 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
       io.stderr.write(`rekey: ${error.message}\n`);
       return EXIT_CODES[error.code];
     }
-    io.stderr.write(`rekey: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(
+      `rekey: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return EXIT_CODES.INTERNAL;
   }
 }

@@ -68,7 +68,13 @@ export function parseDotenv(text: string): { entries: DotenvEntry[]; problems: D
       continue;
     }
     const value = rest.replace(/\s+#.*$/, '').trimEnd();
-    entries.push({ key, value, line: lineNumber, quote: 'none', interpolates: value.includes('$') });
+    entries.push({
+      key,
+      value,
+      line: lineNumber,
+      quote: 'none',
+      interpolates: value.includes('$'),
+    });
   }
   return { entries, problems };
 }

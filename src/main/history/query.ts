@@ -19,7 +19,9 @@ interface StoredLine {
   data: Record<string, unknown>;
 }
 
-export function* historyEvents(blocks: readonly Buffer[]): Generator<HistoryEvent & { data: Record<string, unknown> }> {
+export function* historyEvents(
+  blocks: readonly Buffer[],
+): Generator<HistoryEvent & { data: Record<string, unknown> }> {
   for (const block of blocks) {
     for (const line of splitLines(block)) {
       const stored = JSON.parse(line) as StoredLine;
@@ -37,7 +39,10 @@ export function* historyEvents(blocks: readonly Buffer[]): Generator<HistoryEven
   }
 }
 
-function concernsDeployment(event: { ref: string | null; data: Record<string, unknown> }, deployment: string): boolean {
+function concernsDeployment(
+  event: { ref: string | null; data: Record<string, unknown> },
+  deployment: string,
+): boolean {
   if (event.ref?.startsWith(`${deployment}/`)) return true;
   return event.data['deployment'] === deployment || event.data['name'] === deployment;
 }

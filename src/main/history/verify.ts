@@ -47,7 +47,10 @@ export function verifyHistory(
       count++;
     }
   }
-  if (problems.length === 0 && !encodeSnapshot(replayed).equals(encodeSnapshot(current as VaultState))) {
+  if (
+    problems.length === 0 &&
+    !encodeSnapshot(replayed).equals(encodeSnapshot(current as VaultState))
+  ) {
     problems.push('replaying the history does not give the state the vault holds');
   }
   return {

@@ -113,7 +113,11 @@ export class UnknownEventKindError extends Error {
 }
 
 /** Field order is fixed here so that an event's bytes, and so its hash, are reproducible. */
-export function encodeEvent(draft: EventDraft, n: number, prev: string): { line: string; event: VaultEvent } {
+export function encodeEvent(
+  draft: EventDraft,
+  n: number,
+  prev: string,
+): { line: string; event: VaultEvent } {
   const line = JSON.stringify({
     n,
     at: draft.at,

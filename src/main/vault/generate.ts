@@ -79,7 +79,11 @@ export async function generateSecret(spec: GeneratorSpec): Promise<GeneratedSecr
     case 'base64':
       return { value: randomBytes(length).toString('base64'), publicKey: null, bits: length * 8 };
     case 'base64url':
-      return { value: randomBytes(length).toString('base64url'), publicKey: null, bits: length * 8 };
+      return {
+        value: randomBytes(length).toString('base64url'),
+        publicKey: null,
+        bits: length * 8,
+      };
     case 'alphanumeric': {
       let value = '';
       for (let i = 0; i < length; i++) value += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];

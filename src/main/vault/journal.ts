@@ -1,4 +1,10 @@
-import { type VaultEvent, UnknownEventKindError, decodeEvent, genesisEventHash, hashEventLine } from './events';
+import {
+  type VaultEvent,
+  UnknownEventKindError,
+  decodeEvent,
+  genesisEventHash,
+  hashEventLine,
+} from './events';
 import { type Frame, frameHash, genesisHash, openFrame, scanFrames } from './frames';
 import { type VaultHeader, FORMAT_VERSION, decodeHeader } from './header';
 import { VaultDamagedError, newerFormat } from './errors';
@@ -74,7 +80,8 @@ function applyEventsRecord(state: VaultState, record: OpenedRecord): VaultEvent[
       event = decodeEvent(line);
       applyEvent(state, event);
     } catch (error) {
-      if (error instanceof UnknownEventKindError) throw newerFormat(FORMAT_VERSION + 1, FORMAT_VERSION);
+      if (error instanceof UnknownEventKindError)
+        throw newerFormat(FORMAT_VERSION + 1, FORMAT_VERSION);
       const reason = error instanceof InconsistentEventError ? error.message : 'unreadable event';
       throw damaged(record.frame, reason);
     }

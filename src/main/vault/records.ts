@@ -8,7 +8,10 @@ export const RECORD_SNAPSHOT = 0x02;
 const NEWLINE = 0x0a;
 
 export function eventsRecord(lines: readonly string[]): Buffer {
-  return Buffer.concat([Buffer.from([RECORD_EVENTS]), Buffer.from(lines.join('\n') + '\n', 'utf8')]);
+  return Buffer.concat([
+    Buffer.from([RECORD_EVENTS]),
+    Buffer.from(lines.join('\n') + '\n', 'utf8'),
+  ]);
 }
 
 /** An events record around a block that already holds newline-terminated event lines. */

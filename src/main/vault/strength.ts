@@ -79,7 +79,17 @@ const PLACEHOLDERS = new Set([
 ]);
 
 /** Parts that betray a placeholder anywhere in a value, e.g. `my-secret-changeme-2024`. */
-const PLACEHOLDER_PARTS = ['changeme', 'change_me', 'replaceme', 'replace_me', 'placeholder', 'example', 'yoursecret', 'your-secret', 'notsecret'];
+const PLACEHOLDER_PARTS = [
+  'changeme',
+  'change_me',
+  'replaceme',
+  'replace_me',
+  'placeholder',
+  'example',
+  'yoursecret',
+  'your-secret',
+  'notsecret',
+];
 
 const TEMPLATE = /^\s*(<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[^%]+%|\[[^\]]*\])\s*$/;
 const DATE = /(19|20)\d{2}[-/._]?(0[1-9]|1[0-2])[-/._]?(0[1-9]|[12]\d|3[01])/;

@@ -187,7 +187,10 @@ export class Vault {
 
   async transact<T>(change: (transaction: Transaction) => T): Promise<T> {
     this.#assertOpen();
-    const lock = await acquireVaultLock(this.path, { ...lockOptions(this.#options), shared: false });
+    const lock = await acquireVaultLock(this.path, {
+      ...lockOptions(this.#options),
+      shared: false,
+    });
     try {
       await this.#catchUp();
       const transaction = new Transaction(
@@ -221,7 +224,10 @@ export class Vault {
    */
   async compact(): Promise<{ before: number; after: number }> {
     this.#assertOpen();
-    const lock = await acquireVaultLock(this.path, { ...lockOptions(this.#options), shared: false });
+    const lock = await acquireVaultLock(this.path, {
+      ...lockOptions(this.#options),
+      shared: false,
+    });
     try {
       await this.#catchUp();
       const before = this.fileSize;
@@ -235,7 +241,10 @@ export class Vault {
   /** Re-wraps the vault key under a new password; records are copied, never re-encrypted. */
   async changePassword(current: string, next: string, kdfCost: KdfCost): Promise<void> {
     this.#assertOpen();
-    const lock = await acquireVaultLock(this.path, { ...lockOptions(this.#options), shared: false });
+    const lock = await acquireVaultLock(this.path, {
+      ...lockOptions(this.#options),
+      shared: false,
+    });
     try {
       await this.#catchUp();
       const { header, headerLength, position, vaultKey } = this.#journal;
@@ -254,10 +263,17 @@ export class Vault {
         this.redactor,
         this.#now(),
       );
-      transaction.record({ kind: 'vault.password-changed', data: {} }, { summary: 'Password changed' });
+      transaction.record(
+        { kind: 'vault.password-changed', data: {} },
+        { summary: 'Password changed' },
+      );
       const plaintext = eventsRecord(transaction.lines);
       const frame = encodeFrame(
-        seal(vaultKey, plaintext, recordAad(header.vaultId, position.nextIndex, position.lastFrameHash)),
+        seal(
+          vaultKey,
+          plaintext,
+          recordAad(header.vaultId, position.nextIndex, position.lastFrameHash),
+        ),
       );
       const headerBytes = encodeHeader(newHeader);
       try {
@@ -387,7 +403,9 @@ export class Vault {
     const frames: Buffer[] = [];
     let previous = genesisHash(header.vaultId);
     for (const [index, plaintext] of plaintexts.entries()) {
-      const frame = encodeFrame(seal(vaultKey, plaintext, recordAad(header.vaultId, index, previous)));
+      const frame = encodeFrame(
+        seal(vaultKey, plaintext, recordAad(header.vaultId, index, previous)),
+      );
       frames.push(frame);
       previous = frameHash(frame);
     }

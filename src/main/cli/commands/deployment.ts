@@ -16,7 +16,13 @@ export function registerDeploymentCommands(program: Command, io: CliIo): void {
         const deployments = await context.call('deployments.list', {});
         if (flags.json) context.printJson(deployments);
         else if (deployments.length === 0) context.print('No deployments yet.');
-        else context.print(table(['DEPLOYMENT', 'SECRETS', 'CREATED'], deployments.map((d) => [d.name, String(d.secrets), d.createdAt])));
+        else
+          context.print(
+            table(
+              ['DEPLOYMENT', 'SECRETS', 'CREATED'],
+              deployments.map((d) => [d.name, String(d.secrets), d.createdAt]),
+            ),
+          );
       }),
     );
 }

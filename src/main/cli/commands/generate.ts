@@ -6,7 +6,9 @@ import type { CliIo } from '../context';
 export function registerGenerateCommand(program: Command, io: CliIo): void {
   program
     .command('generate [spec]')
-    .description('print a fresh random value: hex, base64, base64url, alphanumeric, passphrase (:LEN) or ed25519')
+    .description(
+      'print a fresh random value: hex, base64, base64url, alphanumeric, passphrase (:LEN) or ed25519',
+    )
     .option('--count <n>', 'how many values', '1')
     .action(
       action(io, async (context, spec: string | undefined, flags: { count: string }) => {

@@ -16,23 +16,44 @@ export function registerHistoryCommands(program: Command, io: CliIo): void {
     .option('--oldest-first', 'oldest events first')
     .option('--json', 'print the result as JSON')
     .action(
-      action(io, async (context, flags: { secret?: string; deployment?: string; kind?: string[]; since?: string; until?: string; limit?: string; oldestFirst?: boolean; json?: boolean }) => {
-        const now = new Date();
-        const filter = {
-          ...(flags.secret ? { ref: flags.secret } : {}),
-          ...(flags.deployment ? { deployment: flags.deployment } : {}),
-          ...(flags.kind ? { kinds: flags.kind } : {}),
-          ...(flags.since ? { since: parseWhen(flags.since, now) } : {}),
-          ...(flags.until ? { until: parseWhen(flags.until, now) } : {}),
-          ...(flags.limit ? { limit: Number(flags.limit) } : {}),
-          order: flags.oldestFirst ? 'oldest' : 'newest',
-        };
-        await context.unlock();
-        const events = await context.call('history.list', filter);
-        if (flags.json) context.printJson(events);
-        else if (events.length === 0) context.print('No events match.');
-        else context.print(table(['#', 'TIME (UTC)', 'SOURCE', 'KIND', 'SUMMARY'], events.map((e) => [String(e.seq), e.at, e.source, e.kind, e.summary])));
-      }),
+      action(
+        io,
+        async (
+          context,
+          flags: {
+            secret?: string;
+            deployment?: string;
+            kind?: string[];
+            since?: string;
+            until?: string;
+            limit?: string;
+            oldestFirst?: boolean;
+            json?: boolean;
+          },
+        ) => {
+          const now = new Date();
+          const filter = {
+            ...(flags.secret ? { ref: flags.secret } : {}),
+            ...(flags.deployment ? { deployment: flags.deployment } : {}),
+            ...(flags.kind ? { kinds: flags.kind } : {}),
+            ...(flags.since ? { since: parseWhen(flags.since, now) } : {}),
+            ...(flags.until ? { until: parseWhen(flags.until, now) } : {}),
+            ...(flags.limit ? { limit: Number(flags.limit) } : {}),
+            order: flags.oldestFirst ? 'oldest' : 'newest',
+          };
+          await context.unlock();
+          const events = await context.call('history.list', filter);
+          if (flags.json) context.printJson(events);
+          else if (events.length === 0) context.print('No events match.');
+          else
+            context.print(
+              table(
+                ['#', 'TIME (UTC)', 'SOURCE', 'KIND', 'SUMMARY'],
+                events.map((e) => [String(e.seq), e.at, e.source, e.kind, e.summary]),
+              ),
+            );
+        },
+      ),
     );
 
   history
@@ -45,11 +66,16 @@ export function registerHistoryCommands(program: Command, io: CliIo): void {
         const report = await context.call('history.verify', {});
         if (flags.json) context.printJson(report);
         else if (report.ok) {
-          context.print(`History verified: ${report.events} events in ${report.records} records, ${report.firstEventAt ?? '-'} .. ${report.lastEventAt ?? '-'}`);
+          context.print(
+            `History verified: ${report.events} events in ${report.records} records, ${report.firstEventAt ?? '-'} .. ${report.lastEventAt ?? '-'}`,
+          );
           context.print(`Chain head: ${report.head}`);
         }
         if (!report.ok) {
-          throw new CliFailure('HISTORY_TAMPERED', `History check failed: ${report.problems.join('; ')}`);
+          throw new CliFailure(
+            'HISTORY_TAMPERED',
+            `History check failed: ${report.problems.join('; ')}`,
+          );
         }
       }),
     );

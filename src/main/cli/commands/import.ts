@@ -21,33 +21,56 @@ export function registerImportCommands(program: Command, io: CliIo): void {
     .option('--dry-run', 'show what would change and change nothing')
     .option('--json', 'print the result as JSON')
     .action(
-      action(io, async (context, file: string, flags: { deployment: string; service?: string; rotateEvery?: string; tag?: string[]; all?: boolean; newVersions?: boolean; dryRun?: boolean; json?: boolean }) => {
-        const content = file === '-' ? await readStdinValue(io) : await readFile(file, 'utf8').catch((error: Error) => {
-          throw new RekeyError('INVALID_INPUT', `Cannot read ${file}: ${error.message}`);
-        });
-        await context.unlock();
-        const report = await context.call('secrets.importEnv', {
-          deployment: flags.deployment,
-          content,
-          from: file === '-' ? 'stdin' : basename(file),
-          metadata: {
-            ...(flags.service ? { service: flags.service } : {}),
-            ...(flags.rotateEvery ? { policy: { kind: 'interval', days: parseDays(flags.rotateEvery) } } : {}),
-            ...(flags.tag ? { tags: flags.tag } : {}),
+      action(
+        io,
+        async (
+          context,
+          file: string,
+          flags: {
+            deployment: string;
+            service?: string;
+            rotateEvery?: string;
+            tag?: string[];
+            all?: boolean;
+            newVersions?: boolean;
+            dryRun?: boolean;
+            json?: boolean;
           },
-          onExisting: flags.newVersions ? 'new-version' : 'skip',
-          all: Boolean(flags.all),
-          dryRun: Boolean(flags.dryRun),
-        });
-        if (flags.json) {
-          context.printJson(report);
-          return;
-        }
-        const prefix = report.dryRun ? 'Would import' : 'Imported';
-        context.print(`${prefix} into ${report.deployment}: ${report.added.length} new, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.skipped.length} skipped`);
-        for (const ref of report.added) context.print(`  + ${ref}`);
-        for (const ref of report.updated) context.print(`  ~ ${ref}`);
-        for (const { key, reason } of report.skipped) context.print(`  - ${key}: ${reason}`);
-      }),
+        ) => {
+          const content =
+            file === '-'
+              ? await readStdinValue(io)
+              : await readFile(file, 'utf8').catch((error: Error) => {
+                  throw new RekeyError('INVALID_INPUT', `Cannot read ${file}: ${error.message}`);
+                });
+          await context.unlock();
+          const report = await context.call('secrets.importEnv', {
+            deployment: flags.deployment,
+            content,
+            from: file === '-' ? 'stdin' : basename(file),
+            metadata: {
+              ...(flags.service ? { service: flags.service } : {}),
+              ...(flags.rotateEvery
+                ? { policy: { kind: 'interval', days: parseDays(flags.rotateEvery) } }
+                : {}),
+              ...(flags.tag ? { tags: flags.tag } : {}),
+            },
+            onExisting: flags.newVersions ? 'new-version' : 'skip',
+            all: Boolean(flags.all),
+            dryRun: Boolean(flags.dryRun),
+          });
+          if (flags.json) {
+            context.printJson(report);
+            return;
+          }
+          const prefix = report.dryRun ? 'Would import' : 'Imported';
+          context.print(
+            `${prefix} into ${report.deployment}: ${report.added.length} new, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.skipped.length} skipped`,
+          );
+          for (const ref of report.added) context.print(`  + ${ref}`);
+          for (const ref of report.updated) context.print(`  ~ ${ref}`);
+          for (const { key, reason } of report.skipped) context.print(`  - ${key}: ${reason}`);
+        },
+      ),
     );
 }

@@ -42,9 +42,13 @@ function metadataFrom(flags: MetadataFlags): Partial<SecretMetadata> {
   if (flags.difficulty !== undefined) metadata.difficulty = flags.difficulty;
   if (flags.handling !== undefined) metadata.handling = flags.handling;
   if (flags.rotateEvery !== undefined && flags.routineRotation === false) {
-    throw new RekeyError('INVALID_INPUT', '--rotate-every and --no-routine-rotation contradict each other');
+    throw new RekeyError(
+      'INVALID_INPUT',
+      '--rotate-every and --no-routine-rotation contradict each other',
+    );
   }
-  if (flags.rotateEvery !== undefined) metadata.policy = { kind: 'interval', days: parseDays(flags.rotateEvery) };
+  if (flags.rotateEvery !== undefined)
+    metadata.policy = { kind: 'interval', days: parseDays(flags.rotateEvery) };
   if (flags.routineRotation === false) metadata.policy = { kind: 'manual' };
   if (flags.generator !== undefined) metadata.generator = parseGeneratorSpec(flags.generator);
   if (flags.tag !== undefined) metadata.tags = [...new Set(flags.tag)];
@@ -60,16 +64,25 @@ async function valueFrom(
     throw new RekeyError('INVALID_INPUT', 'Use either --generate or --value-stdin, not both');
   }
   if (flags.valueStdin) {
-    const value = io.stdin.isTTY ? await promptHidden('Value (hidden): ') : await readStdinValue(io);
-    if (value.length === 0) throw new RekeyError('INVALID_INPUT', 'The value is empty; nothing was changed');
+    const value = io.stdin.isTTY
+      ? await promptHidden('Value (hidden): ')
+      : await readStdinValue(io);
+    if (value.length === 0)
+      throw new RekeyError('INVALID_INPUT', 'The value is empty; nothing was changed');
     return { kind: 'enter', value };
   }
-  if (typeof flags.generate === 'string') return { kind: 'generate', spec: parseGeneratorSpec(flags.generate) };
+  if (typeof flags.generate === 'string')
+    return { kind: 'generate', spec: parseGeneratorSpec(flags.generate) };
   if (flags.generate === true) return { kind: 'generate' };
   return undefined;
 }
 
-function reportValue(context: CliContext, verb: string, secret: SecretDetail, json?: boolean): void {
+function reportValue(
+  context: CliContext,
+  verb: string,
+  secret: SecretDetail,
+  json?: boolean,
+): void {
   if (json) {
     context.printJson(secret);
     return;
@@ -81,7 +94,9 @@ function reportValue(context: CliContext, verb: string, secret: SecretDetail, js
 }
 
 export function registerSecretCommands(program: Command, io: CliIo): void {
-  const secret = program.command('secret').description('add, list, show, reveal and change secrets');
+  const secret = program
+    .command('secret')
+    .description('add, list, show, reveal and change secrets');
 
   addMetadataOptions(
     secret
@@ -92,16 +107,27 @@ export function registerSecretCommands(program: Command, io: CliIo): void {
       .option('--compromised', 'flag it as compromised')
       .option('--json', 'print the result as JSON'),
   ).action(
-    action(io, async (context, ref: string, flags: MetadataFlags & { generate?: string | boolean; valueStdin?: boolean; json?: boolean }) => {
-      const value = await valueFrom(io, flags);
-      await context.unlock();
-      const created = await context.call('secrets.add', {
-        ref,
-        metadata: metadataFrom(flags),
-        ...(value ? { value } : {}),
-      });
-      reportValue(context, 'Added', created, flags.json);
-    }),
+    action(
+      io,
+      async (
+        context,
+        ref: string,
+        flags: MetadataFlags & {
+          generate?: string | boolean;
+          valueStdin?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const value = await valueFrom(io, flags);
+        await context.unlock();
+        const created = await context.call('secrets.add', {
+          ref,
+          metadata: metadataFrom(flags),
+          ...(value ? { value } : {}),
+        });
+        reportValue(context, 'Added', created, flags.json);
+      },
+    ),
   );
 
   secret
@@ -115,14 +141,31 @@ export function registerSecretCommands(program: Command, io: CliIo): void {
     .option('--search <text>', 'match reference, service or tags')
     .option('--json', 'print the result as JSON')
     .action(
-      action(io, async (context, flags: { deployment?: string; due?: boolean; weak?: boolean; compromised?: boolean; tag?: string; search?: string; json?: boolean }) => {
-        await context.unlock();
-        const { json, search, ...filter } = flags;
-        const secrets = await context.call('secrets.list', { ...filter, ...(search ? { text: search } : {}) });
-        if (json) context.printJson(secrets);
-        else if (secrets.length === 0) context.print('No secrets match.');
-        else context.print(table(SECRET_COLUMNS, secretRows(secrets)));
-      }),
+      action(
+        io,
+        async (
+          context,
+          flags: {
+            deployment?: string;
+            due?: boolean;
+            weak?: boolean;
+            compromised?: boolean;
+            tag?: string;
+            search?: string;
+            json?: boolean;
+          },
+        ) => {
+          await context.unlock();
+          const { json, search, ...filter } = flags;
+          const secrets = await context.call('secrets.list', {
+            ...filter,
+            ...(search ? { text: search } : {}),
+          });
+          if (json) context.printJson(secrets);
+          else if (secrets.length === 0) context.print('No secrets match.');
+          else context.print(table(SECRET_COLUMNS, secretRows(secrets)));
+        },
+      ),
     );
 
   secret
@@ -141,11 +184,17 @@ export function registerSecretCommands(program: Command, io: CliIo): void {
   secret
     .command('reveal <ref>')
     .description('print the value (recorded in the history)')
-    .option('--version <which>', 'current (default), previous, pending, a version id or fingerprint')
+    .option(
+      '--version <which>',
+      'current (default), previous, pending, a version id or fingerprint',
+    )
     .action(
       action(io, async (context, ref: string, flags: { version?: string }) => {
         await context.unlock();
-        const revealed = await context.call('secrets.reveal', { ref, ...(flags.version ? { version: flags.version } : {}) });
+        const revealed = await context.call('secrets.reveal', {
+          ref,
+          ...(flags.version ? { version: flags.version } : {}),
+        });
         context.printSecret(revealed.value);
       }),
     );
@@ -157,12 +206,24 @@ export function registerSecretCommands(program: Command, io: CliIo): void {
     .option('--value-stdin', 'read the value from stdin (or ask, on a terminal)')
     .option('--json', 'print the result as JSON')
     .action(
-      action(io, async (context, ref: string, flags: { generate?: string | boolean; valueStdin?: boolean; json?: boolean }) => {
-        const value = await valueFrom(io, flags);
-        if (!value) throw new RekeyError('INVALID_INPUT', 'Give --value-stdin or --generate');
-        await context.unlock();
-        reportValue(context, 'Updated', await context.call('secrets.setValue', { ref, value }), flags.json);
-      }),
+      action(
+        io,
+        async (
+          context,
+          ref: string,
+          flags: { generate?: string | boolean; valueStdin?: boolean; json?: boolean },
+        ) => {
+          const value = await valueFrom(io, flags);
+          if (!value) throw new RekeyError('INVALID_INPUT', 'Give --value-stdin or --generate');
+          await context.unlock();
+          reportValue(
+            context,
+            'Updated',
+            await context.call('secrets.setValue', { ref, value }),
+            flags.json,
+          );
+        },
+      ),
     );
 
   addMetadataOptions(
@@ -173,17 +234,31 @@ export function registerSecretCommands(program: Command, io: CliIo): void {
       .option('--not-compromised', 'clear the compromised flag')
       .option('--json', 'print the result as JSON'),
   ).action(
-    action(io, async (context, ref: string, flags: MetadataFlags & { notCompromised?: boolean; json?: boolean }) => {
-      if (flags.compromised && flags.notCompromised) {
-        throw new RekeyError('INVALID_INPUT', '--compromised and --not-compromised contradict each other');
-      }
-      const changes = metadataFrom({ ...flags, ...(flags.notCompromised ? { compromised: false } : {}) });
-      if (Object.keys(changes).length === 0) throw new RekeyError('INVALID_INPUT', 'Nothing to change: give at least one option');
-      await context.unlock();
-      const updated = await context.call('secrets.update', { ref, changes });
-      if (flags.json) context.printJson(updated);
-      else context.print(`Updated ${updated.ref}`);
-    }),
+    action(
+      io,
+      async (
+        context,
+        ref: string,
+        flags: MetadataFlags & { notCompromised?: boolean; json?: boolean },
+      ) => {
+        if (flags.compromised && flags.notCompromised) {
+          throw new RekeyError(
+            'INVALID_INPUT',
+            '--compromised and --not-compromised contradict each other',
+          );
+        }
+        const changes = metadataFrom({
+          ...flags,
+          ...(flags.notCompromised ? { compromised: false } : {}),
+        });
+        if (Object.keys(changes).length === 0)
+          throw new RekeyError('INVALID_INPUT', 'Nothing to change: give at least one option');
+        await context.unlock();
+        const updated = await context.call('secrets.update', { ref, changes });
+        if (flags.json) context.printJson(updated);
+        else context.print(`Updated ${updated.ref}`);
+      },
+    ),
   );
 
   secret
@@ -193,9 +268,17 @@ export function registerSecretCommands(program: Command, io: CliIo): void {
     .action(
       action(io, async (context, ref: string, flags: { yes?: boolean }) => {
         if (!flags.yes) {
-          if (!io.stdin.isTTY) throw new RekeyError('INVALID_INPUT', `Removing ${ref} needs --yes when not run from a terminal`);
-          const answer = await promptTerminal(`Remove ${ref} from the inventory? Type its name to confirm: `, false);
-          if (answer !== ref) throw new RekeyError('INVALID_INPUT', 'Not confirmed; nothing was changed');
+          if (!io.stdin.isTTY)
+            throw new RekeyError(
+              'INVALID_INPUT',
+              `Removing ${ref} needs --yes when not run from a terminal`,
+            );
+          const answer = await promptTerminal(
+            `Remove ${ref} from the inventory? Type its name to confirm: `,
+            false,
+          );
+          if (answer !== ref)
+            throw new RekeyError('INVALID_INPUT', 'Not confirmed; nothing was changed');
         }
         await context.unlock();
         await context.call('secrets.remove', { ref });

@@ -22,7 +22,8 @@ function addKdfOptions(command: Command): Command {
 
 function integer(text: string, flag: string): number {
   const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw new RekeyError('INVALID_INPUT', `${flag} takes a whole number, got "${text}"`);
+  if (!Number.isSafeInteger(value))
+    throw new RekeyError('INVALID_INPUT', `${flag} takes a whole number, got "${text}"`);
   return value;
 }
 
@@ -50,13 +51,22 @@ export function registerVaultCommands(program: Command, io: CliIo): void {
   addKdfOptions(
     program
       .command('init')
-      .description('create a new vault (the password comes from the usual sources, or is asked twice)')
+      .description(
+        'create a new vault (the password comes from the usual sources, or is asked twice)',
+      )
       .option('--json', 'print the result as JSON'),
   ).action(
     action(io, async (context, flags: KdfFlags & { json?: boolean }) => {
       const choice = kdfChoice(flags);
-      const password = await readNewPassword({ file: context.globals.passwordFile, env: io.env, envPrefix: 'REKEY_PASSWORD' });
-      const status = await context.call('vault.create', { password, ...(choice ? { kdf: choice } : {}) });
+      const password = await readNewPassword({
+        file: context.globals.passwordFile,
+        env: io.env,
+        envPrefix: 'REKEY_PASSWORD',
+      });
+      const status = await context.call('vault.create', {
+        password,
+        ...(choice ? { kdf: choice } : {}),
+      });
       if (flags.json) context.printJson(status);
       else context.print(`Created vault ${status.path} (${describeKdf(status)})`);
     }),
@@ -70,9 +80,16 @@ export function registerVaultCommands(program: Command, io: CliIo): void {
   ).action(
     action(io, async (context, flags: KdfFlags & { newPasswordFile?: string }) => {
       const choice = kdfChoice(flags);
-      const currentPassword = await readPassword({ file: context.globals.passwordFile, env: io.env });
+      const currentPassword = await readPassword({
+        file: context.globals.passwordFile,
+        env: io.env,
+      });
       await context.call('vault.unlock', { password: currentPassword });
-      const newPassword = await readNewPassword({ file: flags.newPasswordFile, env: io.env, envPrefix: 'REKEY_NEW_PASSWORD' });
+      const newPassword = await readNewPassword({
+        file: flags.newPasswordFile,
+        env: io.env,
+        envPrefix: 'REKEY_NEW_PASSWORD',
+      });
       const status = await context.call('vault.changePassword', {
         currentPassword,
         newPassword,
@@ -98,7 +115,9 @@ export function registerVaultCommands(program: Command, io: CliIo): void {
           return;
         }
         context.print(`vault:    ${status.path}`);
-        context.print(`state:    ${status.state === 'missing' ? 'no vault here (rekey init creates one)' : 'ok'}`);
+        context.print(
+          `state:    ${status.state === 'missing' ? 'no vault here (rekey init creates one)' : 'ok'}`,
+        );
         if (status.state === 'unlocked') {
           context.print(`created:  ${status.createdAt ?? '-'}`);
           context.print(`kdf:      ${describeKdf(status)}`);
@@ -118,7 +137,10 @@ export function registerVaultCommands(program: Command, io: CliIo): void {
         await context.unlock();
         const result = await context.call('vault.compact', {});
         if (flags.json) context.printJson(result);
-        else context.print(`Compacted ${context.vaultPath}: ${result.before} -> ${result.after} bytes`);
+        else
+          context.print(
+            `Compacted ${context.vaultPath}: ${result.before} -> ${result.after} bytes`,
+          );
       }),
     );
 }
