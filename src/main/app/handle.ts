@@ -8,6 +8,12 @@ export interface CallContext {
   redactor: () => Redactor | null;
 }
 
+/** The only methods whose output may carry a secret value: the user asked for it. */
+const DISCLOSING_METHODS: ReadonlySet<MethodName> = new Set([
+  'secrets.reveal',
+  'generator.generate',
+]);
+
 export type Implementation = {
   [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>>;
 };
@@ -42,7 +48,8 @@ export async function handle<M extends MethodName>(
   try {
     const run = implementation[method] as (value: unknown) => Promise<unknown>;
     const output = spec.output.parse(await run(parsed.data)) as MethodOutput<M>;
-    return { ok: true, value: output };
+    const value = DISCLOSING_METHODS.has(method) ? output : redactStrings(output, redact);
+    return { ok: true, value };
   } catch (error) {
     if (isRekeyError(error)) {
       return { ok: false, error: { code: error.code, message: redact(error.message) } };
@@ -53,6 +60,18 @@ export async function handle<M extends MethodName>(
       error: { code: 'INTERNAL', message: redact(`Unexpected error in ${method}: ${message}`) },
     };
   }
+}
+
+/** Every string of an output passes the redactor: names and notes can hold values too. */
+function redactStrings<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactStrings(item, redact)) as T;
+  if (value && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) copy[key] = redactStrings(item, redact);
+    return copy as T;
+  }
+  return value;
 }
 
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
