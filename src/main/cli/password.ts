@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { ReadStream, WriteStream } from 'node:tty';
-import { read } from 'read';
 import { RekeyError } from '../../shared/errors';
+import { withTerminal } from './terminal';
 
 /**
  * Where passwords come from, in restic's order: a file named on the command line, then
@@ -59,30 +57,12 @@ async function fromCommand(command: string): Promise<string> {
   );
 }
 
-/** Asks on the controlling terminal, so stdin stays free for values piped into Rekey. */
 export async function promptHidden(prompt: string): Promise<string> {
-  return promptTerminal(prompt, true);
+  return withTerminal((terminal) => terminal.ask(prompt, { hidden: true }));
 }
 
 export async function promptTerminal(prompt: string, hidden: boolean): Promise<string> {
-  let fd: number;
-  try {
-    fd = openSync('/dev/tty', 'r+');
-  } catch {
-    throw new RekeyError(
-      'INVALID_INPUT',
-      'No password given and no terminal to ask on: use --password-file, REKEY_PASSWORD_FILE, ' +
-        'REKEY_PASSWORD_COMMAND or REKEY_PASSWORD',
-    );
-  }
-  const input = new ReadStream(fd);
-  const output = new WriteStream(fd);
-  try {
-    return await read({ prompt, silent: hidden, replace: '', input, output, terminal: true });
-  } finally {
-    input.destroy();
-    output.destroy();
-  }
+  return withTerminal((terminal) => terminal.ask(prompt, { hidden }));
 }
 
 /** The password of an existing vault. */
@@ -108,8 +88,10 @@ export async function readNewPassword(sources: {
     return fromCommand(env['REKEY_PASSWORD_COMMAND']);
   }
   if (env[envPrefix]) return env[envPrefix] as string;
-  const first = nonEmpty(await promptHidden('New vault password: '), 'the prompt');
-  const second = await promptHidden('Repeat the password: ');
+  const [first, second] = await withTerminal(async (terminal) => [
+    nonEmpty(await terminal.ask('New vault password: ', { hidden: true }), 'the prompt'),
+    await terminal.ask('Repeat the password: ', { hidden: true }),
+  ]);
   if (first !== second)
     throw new RekeyError('INVALID_INPUT', 'The passwords do not match; nothing was changed');
   return first;

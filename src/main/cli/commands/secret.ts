@@ -182,18 +182,17 @@ export function registerSecretCommands(program: Command, io: CliIo): void {
     );
 
   secret
-    .command('reveal <ref>')
-    .description('print the value (recorded in the history)')
-    .option(
-      '--version <which>',
-      'current (default), previous, pending, a version id or fingerprint',
+    .command('reveal <ref> [version]')
+    .description(
+      'print the value (recorded in the history); version: current (default), previous, ' +
+        'pending, a version id or a fingerprint',
     )
     .action(
-      action(io, async (context, ref: string, flags: { version?: string }) => {
+      action(io, async (context, ref: string, version: string | undefined) => {
         await context.unlock();
         const revealed = await context.call('secrets.reveal', {
           ref,
-          ...(flags.version ? { version: flags.version } : {}),
+          ...(version ? { version } : {}),
         });
         context.printSecret(revealed.value);
       }),
