@@ -62,7 +62,8 @@ export function parseDotenv(text: string): { entries: DotenvEntry[]; problems: D
         value: parsed.value,
         line: lineNumber,
         quote: quote === "'" ? 'single' : 'double',
-        interpolates: quote === '"' && /(^|[^\\])\$/.test(parsed.raw),
+        // `$` after an even number of backslashes (`\\$X`) is not escaped.
+        interpolates: quote === '"' && /(^|[^\\])(\\\\)*\$/.test(parsed.raw),
       });
       index = parsed.endLine;
       continue;

@@ -50,17 +50,32 @@ export class Redactor {
     let copiedUpTo = 0;
     let at = 0;
     while (at <= text.length - PREFIX) {
-      const bucket = this.#byPrefix.get(text.slice(at, at + PREFIX));
-      const hit = bucket?.find(({ pattern }) => text.startsWith(pattern, at));
-      if (hit) {
-        output += text.slice(copiedUpTo, at) + hit.replacement;
-        at += hit.pattern.length;
-        copiedUpTo = at;
-      } else {
+      const hit = this.#longestAt(text, at);
+      if (!hit) {
         at++;
+        continue;
       }
+      // A value starting inside this one and ending after it would leak its tail if scanning
+      // resumed at the end of the first: cover the union and name every value in it.
+      let end = at + hit.pattern.length;
+      let replacement = hit.replacement;
+      for (let inner = at + 1; inner < end && inner <= text.length - PREFIX; inner++) {
+        const next = this.#longestAt(text, inner);
+        if (next && inner + next.pattern.length > end) {
+          end = inner + next.pattern.length;
+          if (!replacement.endsWith(next.replacement)) replacement += next.replacement;
+        }
+      }
+      output += text.slice(copiedUpTo, at) + replacement;
+      at = end;
+      copiedUpTo = end;
     }
     return copiedUpTo === 0 ? text : output + text.slice(copiedUpTo);
+  }
+
+  #longestAt(text: string, at: number): { pattern: string; replacement: string } | undefined {
+    const bucket = this.#byPrefix.get(text.slice(at, at + PREFIX));
+    return bucket?.find(({ pattern }) => text.startsWith(pattern, at));
   }
 }
 

@@ -42,7 +42,13 @@ export function parseGeneratorSpec(text: string): GeneratorSpec {
       `Unknown generator "${text}"; use KIND[:LEN] with KIND one of ${GENERATOR_KINDS.join(', ')}`,
     );
   }
-  const length = rawLength === undefined ? DEFAULT_LENGTHS[kind] : Number(rawLength);
+  // Digits only: Number() would also take `0x20`, `1e3`, ` 8` and an empty string (as 0).
+  const length =
+    rawLength === undefined
+      ? DEFAULT_LENGTHS[kind]
+      : /^\d+$/.test(rawLength)
+        ? Number(rawLength)
+        : Number.NaN;
   const [min, max] = LENGTH_LIMITS[kind];
   if (!Number.isInteger(length) || length < min || length > max) {
     throw new RekeyError(

@@ -134,6 +134,23 @@ function shannonBits(value: string): number {
   return perChar * value.length;
 }
 
+/**
+ * The shortest unit a value repeats at least twice (`abcdabcdab` -> `abcd`), else the value.
+ * Shannon entropy ignores order, so `abcdefgh` ten times over would otherwise rate strong.
+ */
+function repeatedUnit(value: string): string {
+  // Knuth-Morris-Pratt failure function: border[i] is the longest proper prefix of
+  // value[0..i] that is also its suffix; the value's period is its length minus the last one.
+  const border: number[] = [0];
+  for (let i = 1, k = 0; i < value.length; i++) {
+    while (k > 0 && value[i] !== value[k]) k = border[k - 1] ?? 0;
+    if (value[i] === value[k]) k++;
+    border.push(k);
+  }
+  const period = value.length - (border[value.length - 1] ?? 0);
+  return period * 2 <= value.length ? value.slice(0, period) : value;
+}
+
 type Zxcvbn = (value: string, userInputs: string[]) => { guessesLog10: number };
 let zxcvbn: Promise<Zxcvbn> | null = null;
 
@@ -192,7 +209,13 @@ export async function assessStrength(value: string, context: StrengthContext): P
     const userInputs = context.names.filter((name) => name.length > 0);
     bits = Math.min(bits, check(value, userInputs).guessesLog10 * Math.log2(10));
   } else {
-    bits = Math.min(bits, shannonBits(value));
+    bits = Math.min(bits, shannonBits(repeatedUnit(value)));
+  }
+  if (bits >= STRONG_FROM_BITS) {
+    // The estimate already scores a date as a date; if the value is strong even so, the digits
+    // are noise (one random 32-byte hex key in seventy contains a run like `1968` or `20240115`).
+    const date = problems.findIndex((p) => p.startsWith('contains a date'));
+    if (date !== -1) problems.splice(date, 1);
   }
   if (bits < WEAK_BELOW_BITS && !problems.some((p) => p.startsWith('placeholder'))) {
     problems.push(`low entropy: about ${Math.round(bits)} bits (want ${WEAK_BELOW_BITS}+)`);
