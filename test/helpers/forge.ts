@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { seal } from '../../src/main/vault/crypto';
 import {
   encodeFrame,
-  frameHash,
+  chainHash,
   genesisHash,
   openFrame,
   recordAad,
@@ -29,7 +29,7 @@ export async function forgeRecords(
   let previous = genesisHash(header.vaultId);
   const plaintexts = frames.map((frame) => {
     const plaintext = openFrame(key, header.vaultId, frame, previous);
-    previous = frameHash(frame.bytes);
+    previous = chainHash(previous, frame.bytes);
     return plaintext;
   });
   const rebuilt: Buffer[] = [bytes.subarray(0, length)];
@@ -37,7 +37,7 @@ export async function forgeRecords(
   for (const [index, plaintext] of transform(plaintexts).entries()) {
     const frame = encodeFrame(seal(key, plaintext, recordAad(header.vaultId, index, previous)));
     rebuilt.push(frame);
-    previous = frameHash(frame);
+    previous = chainHash(previous, frame);
   }
   writeFileSync(path, Buffer.concat(rebuilt));
 }

@@ -29,11 +29,12 @@ describe('Redactor', () => {
     expect(redactor.redact(SECRET)).toBe(tag(SECRET));
   });
 
-  it('passes the value itself to the fingerprinter, once', () => {
+  it('fingerprints a value only when it first appears, and only once', () => {
     const { redactor, calls } = counting();
     redactor.add(SECRET);
-    expect(calls).toEqual([SECRET]);
+    expect(calls).toEqual([]);
     redactor.redact(`${SECRET} ${SECRET}`);
+    redactor.redact(SECRET);
     expect(calls).toEqual([SECRET]);
   });
 
@@ -209,8 +210,8 @@ describe('Redactor', () => {
     const { redactor, calls } = counting();
     expect(redactor.add(SECRET).add(SECRET)).toBe(redactor);
     expect(redactor.size).toBe(1);
-    expect(calls).toEqual([SECRET]);
     expect(redactor.redact(`${SECRET}`)).toBe(tag(SECRET));
+    expect(calls).toEqual([SECRET]);
   });
 
   it('counts values, not their encodings', () => {

@@ -166,6 +166,7 @@ describe('assessStrength: weak values', () => {
     'ilovemyserververymuch',
     'Password1234567890!',
     'abcdefghijklmnopqrstuvwxyz012345',
+    'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789',
     'qwertyuiopasdfghjklzxcvbnm',
     'hunter2hunter2hunter2',
     'ababababababababababababababab',

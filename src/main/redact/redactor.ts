@@ -14,11 +14,18 @@ const PREFIX = MIN_REDACTED_LENGTH;
 
 export type Fingerprinter = (value: string) => string;
 
+interface Pattern {
+  pattern: string;
+  value: string;
+}
+
 export class Redactor {
   readonly #fingerprint: Fingerprinter;
   /** First four characters -> patterns starting with them, longest first. */
-  readonly #byPrefix = new Map<string, { pattern: string; replacement: string }[]>();
+  readonly #byPrefix = new Map<string, Pattern[]>();
   readonly #known = new Set<string>();
+  /** Fingerprints are computed on the first hit: most values never appear in any output. */
+  readonly #replacements = new Map<string, string>();
 
   constructor(fingerprint: Fingerprinter) {
     this.#fingerprint = fingerprint;
@@ -28,16 +35,28 @@ export class Redactor {
   add(value: string): this {
     if (value.length < MIN_REDACTED_LENGTH || this.#known.has(value)) return this;
     this.#known.add(value);
-    const replacement = `[redacted fp:${this.#fingerprint(value)}]`;
     for (const pattern of encodingsOf(value)) {
       if (pattern.length < PREFIX) continue;
       const key = pattern.slice(0, PREFIX);
-      const bucket = this.#byPrefix.get(key) ?? [];
-      bucket.push({ pattern, replacement });
-      bucket.sort((a, b) => b.pattern.length - a.pattern.length);
-      this.#byPrefix.set(key, bucket);
+      const bucket = this.#byPrefix.get(key);
+      const entry = { pattern, value };
+      if (!bucket) {
+        this.#byPrefix.set(key, [entry]);
+      } else if (!bucket.some((other) => other.pattern === pattern)) {
+        bucket.push(entry);
+        bucket.sort((a, b) => b.pattern.length - a.pattern.length);
+      }
     }
     return this;
+  }
+
+  #replacement(value: string): string {
+    let replacement = this.#replacements.get(value);
+    if (replacement === undefined) {
+      replacement = `[redacted fp:${this.#fingerprint(value)}]`;
+      this.#replacements.set(value, replacement);
+    }
+    return replacement;
   }
 
   get size(): number {
@@ -58,12 +77,13 @@ export class Redactor {
       // A value starting inside this one and ending after it would leak its tail if scanning
       // resumed at the end of the first: cover the union and name every value in it.
       let end = at + hit.pattern.length;
-      let replacement = hit.replacement;
+      let replacement = this.#replacement(hit.value);
       for (let inner = at + 1; inner < end && inner <= text.length - PREFIX; inner++) {
         const next = this.#longestAt(text, inner);
         if (next && inner + next.pattern.length > end) {
           end = inner + next.pattern.length;
-          if (!replacement.endsWith(next.replacement)) replacement += next.replacement;
+          const more = this.#replacement(next.value);
+          if (!replacement.endsWith(more)) replacement += more;
         }
       }
       output += text.slice(copiedUpTo, at) + replacement;
@@ -73,25 +93,26 @@ export class Redactor {
     return copiedUpTo === 0 ? text : output + text.slice(copiedUpTo);
   }
 
-  #longestAt(text: string, at: number): { pattern: string; replacement: string } | undefined {
+  #longestAt(text: string, at: number): Pattern | undefined {
     const bucket = this.#byPrefix.get(text.slice(at, at + PREFIX));
     return bucket?.find(({ pattern }) => text.startsWith(pattern, at));
   }
 }
 
-function encodingsOf(value: string): Set<string> {
-  const bytes = Buffer.from(value, 'utf8');
-  const variants = new Set<string>([
-    value,
-    bytes.toString('base64'),
-    bytes.toString('base64').replace(/=+$/, ''),
-    bytes.toString('base64url'),
-    JSON.stringify(value).slice(1, -1),
-  ]);
-  try {
-    variants.add(encodeURIComponent(value));
-  } catch {
-    // Lone surrogates cannot be URL-encoded; the raw form is still matched.
+function encodingsOf(value: string): string[] {
+  const base64 = Buffer.from(value, 'utf8').toString('base64');
+  const unpadded = base64.replace(/=+$/, '');
+  const variants = [value, base64];
+  if (unpadded !== base64) variants.push(unpadded);
+  const base64url = unpadded.replace(/\+/g, '-').replace(/\//g, '_');
+  if (base64url !== unpadded) variants.push(base64url);
+  if (/["\\\u0000-\u001f]/.test(value)) variants.push(JSON.stringify(value).slice(1, -1));
+  if (/[^A-Za-z0-9\-_.!~*'()]/.test(value)) {
+    try {
+      variants.push(encodeURIComponent(value));
+    } catch {
+      // Lone surrogates cannot be URL-encoded; the raw form is still matched.
+    }
   }
   return variants;
 }

@@ -84,11 +84,16 @@ export function genesisHash(vaultId: Buffer): Buffer {
   return sha256(Buffer.from('rekey-genesis-v1', 'latin1'), vaultId);
 }
 
-export function frameHash(frame: Buffer): Buffer {
-  return sha256(frame);
+/**
+ * The chain value after a frame: it commits to that frame and, through `previous`, to every
+ * frame before it. A record sealed with it therefore vouches for the whole file up to itself,
+ * which lets a reader authenticate archived records without decrypting them.
+ */
+export function chainHash(previous: Buffer, frame: Buffer): Buffer {
+  return sha256(previous, frame);
 }
 
-/** Associated data binding a record to its vault, its position and its predecessor. */
+/** Associated data binding a record to its vault, its position and everything before it. */
 export function recordAad(vaultId: Buffer, index: number, previousHash: Buffer): Buffer {
   const position = Buffer.alloc(8);
   position.writeBigUInt64LE(BigInt(index));

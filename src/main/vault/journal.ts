@@ -1,21 +1,16 @@
-import {
-  type VaultEvent,
-  UnknownEventKindError,
-  decodeEvent,
-  genesisEventHash,
-  hashEventLine,
-} from './events';
-import { type Frame, frameHash, genesisHash, openFrame, scanFrames } from './frames';
+import { UnknownEventKindError, decodeEvent, genesisEventHash } from './events';
+import { EventHistory } from './event-history';
+import { type Frame, chainHash, genesisHash, openFrame, scanFrames } from './frames';
 import { type VaultHeader, FORMAT_VERSION, decodeHeader } from './header';
 import { VaultDamagedError, newerFormat } from './errors';
-import { RECORD_EVENTS, RECORD_SNAPSHOT, countLines, lastLine, splitLines } from './records';
+import { RECORD_EVENTS, RECORD_SNAPSHOT, splitLines } from './records';
 import { type VaultState, InconsistentEventError, applyEvent, emptyState } from './state';
 import { decodeSnapshot } from './snapshot';
 
 /**
  * Reads a vault file into memory: header, then every record, each authenticated against its
- * position and its predecessor. The state comes from the last snapshot plus the events after
- * it; older event blocks are kept as bytes and parsed only when someone reads the history.
+ * position and everything before it. The state comes from the last snapshot plus the events
+ * after it; older event blocks stay sealed until someone reads the history.
  */
 
 /** Where the next append goes, and what it must chain to. */
@@ -35,7 +30,7 @@ export interface Journal {
   vaultKey: Buffer;
   state: VaultState;
   /** Every events record's lines, oldest first: the full history. */
-  eventBlocks: Buffer[];
+  history: EventHistory;
   position: JournalPosition;
 }
 
@@ -48,74 +43,101 @@ interface OpenedRecord {
   body: Buffer;
 }
 
-function openRecords(
+function openRecord(
   vaultKey: Buffer,
   vaultId: Buffer,
-  frames: Frame[],
-  previousHash: Buffer,
-): { records: OpenedRecord[]; lastHash: Buffer } {
-  const records: OpenedRecord[] = [];
-  let lastHash = previousHash;
-  for (const frame of frames) {
-    const plaintext = openFrame(vaultKey, vaultId, frame, lastHash);
-    const type = plaintext[0];
-    if (type !== RECORD_EVENTS && type !== RECORD_SNAPSHOT) {
-      throw newerFormat(FORMAT_VERSION + 1, FORMAT_VERSION);
-    }
-    records.push({ frame, type, body: plaintext.subarray(1) });
-    lastHash = frameHash(frame.bytes);
+  frame: Frame,
+  previous: Buffer,
+): OpenedRecord {
+  const plaintext = openFrame(vaultKey, vaultId, frame, previous);
+  const type = plaintext[0];
+  if (type !== RECORD_EVENTS && type !== RECORD_SNAPSHOT) {
+    throw newerFormat(FORMAT_VERSION + 1, FORMAT_VERSION);
   }
-  return { records, lastHash };
+  return { frame, type, body: plaintext.subarray(1) };
 }
 
 function damaged(frame: Frame, reason: string): VaultDamagedError {
   return new VaultDamagedError({ record: frame.index, offset: frame.offset }, reason);
 }
 
-function applyEventsRecord(state: VaultState, record: OpenedRecord): VaultEvent[] {
-  const events: VaultEvent[] = [];
+function applyEventsRecord(state: VaultState, record: OpenedRecord): void {
   for (const line of splitLines(record.body)) {
-    let event: VaultEvent;
     try {
-      event = decodeEvent(line);
-      applyEvent(state, event);
+      applyEvent(state, decodeEvent(line));
     } catch (error) {
-      if (error instanceof UnknownEventKindError)
+      if (error instanceof UnknownEventKindError) {
         throw newerFormat(FORMAT_VERSION + 1, FORMAT_VERSION);
+      }
       const reason = error instanceof InconsistentEventError ? error.message : 'unreadable event';
       throw damaged(record.frame, reason);
     }
-    events.push(event);
   }
-  return events;
+}
+
+/**
+ * Opens records from the newest back to the last snapshot. When one fails, every later one
+ * fails too (they are sealed against chain values covering it), so the damaged record is
+ * found by opening forward from the start.
+ */
+function openBackToSnapshot(
+  vaultKey: Buffer,
+  vaultId: Buffer,
+  frames: readonly Frame[],
+  previousOf: (index: number) => Buffer,
+): { opened: OpenedRecord[]; snapshotAt: number } {
+  const opened: OpenedRecord[] = [];
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const frame = frames[i] as Frame;
+    let record: OpenedRecord;
+    try {
+      record = openRecord(vaultKey, vaultId, frame, previousOf(i));
+    } catch (error) {
+      if (!(error instanceof VaultDamagedError)) throw error;
+      for (const [at, earlier] of frames.entries())
+        openFrame(vaultKey, vaultId, earlier, previousOf(at));
+      throw error;
+    }
+    opened.unshift(record);
+    if (record.type === RECORD_SNAPSHOT) return { opened, snapshotAt: i };
+  }
+  return { opened, snapshotAt: -1 };
 }
 
 export async function readJournal(bytes: Buffer, path: string, unlock: Unlocker): Promise<Journal> {
   const { header, length: headerLength } = decodeHeader(bytes, path);
-  const scan = scanFrames(bytes.subarray(headerLength), headerLength, 0);
+  const { frames, consumed, tornBytes } = scanFrames(bytes.subarray(headerLength), headerLength, 0);
   const vaultKey = await unlock(header);
-  const { records, lastHash } = openRecords(
-    vaultKey,
-    header.vaultId,
-    scan.frames,
-    genesisHash(header.vaultId),
-  );
+  const { vaultId } = header;
 
-  let snapshotAt = -1;
-  for (let i = records.length - 1; i >= 0; i--) {
-    if (records[i]?.type === RECORD_SNAPSHOT) {
-      snapshotAt = i;
-      break;
-    }
+  const chain: Buffer[] = [];
+  let previous = genesisHash(vaultId);
+  for (const frame of frames) {
+    previous = chainHash(previous, frame.bytes);
+    chain.push(previous);
   }
+  const previousOf = (index: number) =>
+    index === 0 ? genesisHash(vaultId) : (chain[index - 1] as Buffer);
+  const { opened, snapshotAt } = openBackToSnapshot(vaultKey, vaultId, frames, previousOf);
 
-  const eventBlocks: Buffer[] = [];
-  let state = emptyState(genesisEventHash(header.vaultId));
+  let state = emptyState(genesisEventHash(vaultId));
+  let history = new EventHistory(vaultKey, vaultId, [], null);
+  let tail = opened;
   if (snapshotAt >= 0) {
-    const archived = records.slice(0, snapshotAt).filter((r) => r.type === RECORD_EVENTS);
-    for (const record of archived) eventBlocks.push(record.body);
-    const snapshotRecord = records[snapshotAt] as OpenedRecord;
-    state = loadSnapshot(snapshotRecord, eventBlocks);
+    const [snapshot, ...rest] = opened as [OpenedRecord, ...OpenedRecord[]];
+    try {
+      state = decodeSnapshot(snapshot.body);
+    } catch {
+      throw damaged(snapshot.frame, 'unreadable snapshot');
+    }
+    const sealed = frames
+      .slice(0, snapshotAt)
+      .map((frame) => ({ frame, previous: previousOf(frame.index) }));
+    history = new EventHistory(vaultKey, vaultId, sealed, {
+      eventCount: state.eventCount,
+      headHash: state.headHash,
+    });
+    tail = rest;
   }
   const journal: Journal = {
     path,
@@ -123,50 +145,43 @@ export async function readJournal(bytes: Buffer, path: string, unlock: Unlocker)
     headerLength,
     vaultKey,
     state,
-    eventBlocks,
+    history,
     position: {
-      end: headerLength + scan.consumed,
-      nextIndex: scan.frames.length,
-      lastFrameHash: lastHash,
-      tornBytes: scan.tornBytes,
+      end: headerLength + consumed,
+      nextIndex: frames.length,
+      lastFrameHash: previous,
+      tornBytes,
       recordsSinceSnapshot: 0,
     },
   };
-  applyRecords(journal, records.slice(snapshotAt + 1));
+  applyRecords(journal, tail);
   return journal;
 }
 
-/** A snapshot must agree with the events before it, or it is not trusted. */
-function loadSnapshot(record: OpenedRecord, eventBlocks: Buffer[]): VaultState {
-  let state: VaultState;
-  try {
-    state = decodeSnapshot(record.body);
-  } catch {
-    throw damaged(record.frame, 'unreadable snapshot');
-  }
-  const eventCount = eventBlocks.reduce((sum, block) => sum + countLines(block), 0);
-  const lastBlock = eventBlocks.at(-1);
-  const headHash = lastBlock ? hashEventLine(lastLine(lastBlock)) : null;
-  if (state.eventCount !== eventCount || (headHash !== null && headHash !== state.headHash)) {
-    throw damaged(record.frame, 'snapshot does not match the history before it');
-  }
-  return state;
-}
-
-function applyRecords(journal: Journal, records: OpenedRecord[]): void {
+function applyRecords(journal: Journal, records: readonly OpenedRecord[]): void {
   for (const record of records) {
     if (record.type === RECORD_EVENTS) {
       applyEventsRecord(journal.state, record);
-      journal.eventBlocks.push(record.body);
+      journal.history.append(record.body);
       journal.position.recordsSinceSnapshot++;
-    } else {
-      const state = loadSnapshot(record, journal.eventBlocks);
-      if (state.eventCount !== journal.state.eventCount) {
-        throw damaged(record.frame, 'snapshot does not match the history before it');
-      }
-      journal.state = state;
-      journal.position.recordsSinceSnapshot = 0;
+      continue;
     }
+    // Writers only put snapshots at the end of a compacted file; one appended later must
+    // agree with the state we replayed.
+    let snapshot: VaultState;
+    try {
+      snapshot = decodeSnapshot(record.body);
+    } catch {
+      throw damaged(record.frame, 'unreadable snapshot');
+    }
+    if (
+      snapshot.eventCount !== journal.state.eventCount ||
+      snapshot.headHash !== journal.state.headHash
+    ) {
+      throw damaged(record.frame, 'snapshot does not match the history before it');
+    }
+    journal.state = snapshot;
+    journal.position.recordsSinceSnapshot = 0;
   }
 }
 
@@ -175,17 +190,17 @@ function applyRecords(journal: Journal, records: OpenedRecord[]): void {
  * file's bytes from `journal.position.end` on.
  */
 export function readJournalTail(journal: Journal, tail: Buffer): void {
-  const { position } = journal;
+  const { position, vaultKey, header } = journal;
   const scan = scanFrames(tail, position.end, position.nextIndex);
-  const { records, lastHash } = openRecords(
-    journal.vaultKey,
-    journal.header.vaultId,
-    scan.frames,
-    position.lastFrameHash,
-  );
+  let previous = position.lastFrameHash;
+  const records = scan.frames.map((frame) => {
+    const record = openRecord(vaultKey, header.vaultId, frame, previous);
+    previous = chainHash(previous, frame.bytes);
+    return record;
+  });
   applyRecords(journal, records);
   position.end += scan.consumed;
   position.nextIndex += scan.frames.length;
-  position.lastFrameHash = lastHash;
+  position.lastFrameHash = previous;
   position.tornBytes = scan.tornBytes;
 }

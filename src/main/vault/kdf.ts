@@ -75,32 +75,42 @@ export async function deriveKey(password: string, params: KdfParams): Promise<Bu
 }
 
 /**
- * Finds the Argon2id cost that takes about `targetMs` on this machine: memory is fixed at
- * 64 MiB and iterations scale with the measured time, never below the floor.
+ * Finds the Argon2id cost that takes about `targetMs` on this machine. Memory is fixed at
+ * 64 MiB; the time of a run is a fixed part (filling the memory) plus a part per iteration,
+ * so two probes at different iteration counts give both, and the iteration count follows.
+ * On a machine too slow for two iterations in time, memory shrinks towards the floor instead.
  */
 export async function calibrateKdf(
   targetMs = DEFAULT_KDF_TARGET_MS,
   onProgress?: (fraction: number) => void,
 ): Promise<KdfCost> {
-  const probe: KdfCost = {
-    memoryKiB: CALIBRATION_MEMORY_KIB,
-    iterations: KDF_FLOOR.iterations,
-    parallelism: CALIBRATION_PARALLELISM,
-  };
-  const probeRuns = 3;
-  let fastest = Number.POSITIVE_INFINITY;
-  for (let run = 0; run < probeRuns; run++) {
-    const started = performance.now();
-    await deriveKey('calibration', kdfParams(probe));
-    fastest = Math.min(fastest, performance.now() - started);
-    onProgress?.((run + 1) / probeRuns);
+  const base = { memoryKiB: CALIBRATION_MEMORY_KIB, parallelism: CALIBRATION_PARALLELISM };
+  const probes = [KDF_FLOOR.iterations, KDF_FLOOR.iterations + 4];
+  const runsPerProbe = 2;
+  const fastest: number[] = [];
+  let done = 0;
+  for (const iterations of probes) {
+    let best = Number.POSITIVE_INFINITY;
+    for (let run = 0; run < runsPerProbe; run++) {
+      const started = performance.now();
+      await deriveKey('calibration', kdfParams({ ...base, iterations }));
+      best = Math.min(best, performance.now() - started);
+      onProgress?.(++done / (probes.length * runsPerProbe));
+    }
+    fastest.push(best);
   }
-  const perIteration = fastest / probe.iterations;
-  const iterations = Math.round(targetMs / perIteration);
+  const [low = 0, high = 0] = fastest;
+  const [fewer = 0, more = 0] = probes;
+  const perIteration = Math.max((high - low) / (more - fewer), 0.01);
+  const fixed = Math.max(low - perIteration * fewer, 0);
+  const iterations = Math.floor((targetMs - fixed) / perIteration);
   if (iterations >= KDF_FLOOR.iterations) {
-    return { ...probe, iterations: Math.min(iterations, KDF_CEILING.iterations) };
+    return { ...base, iterations: Math.min(iterations, KDF_CEILING.iterations) };
   }
-  // A slow machine: keep two iterations and shrink memory towards the floor instead.
-  const memoryKiB = Math.floor((probe.memoryKiB * targetMs) / fastest);
-  return { ...probe, memoryKiB: Math.max(KDF_FLOOR.memoryKiB, memoryKiB) };
+  const memoryKiB = Math.floor((base.memoryKiB * targetMs) / low);
+  return {
+    ...base,
+    iterations: KDF_FLOOR.iterations,
+    memoryKiB: Math.max(KDF_FLOOR.memoryKiB, memoryKiB),
+  };
 }

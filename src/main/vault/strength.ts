@@ -151,6 +151,25 @@ function repeatedUnit(value: string): string {
   return period * 2 <= value.length ? value.slice(0, period) : value;
 }
 
+/**
+ * Keys from `openssl rand` and friends: long, in a key alphabet, with the character spread of
+ * random data. zxcvbn finds nothing in them and costs up to half a second each (an imported
+ * `.env` holds dozens), so they are rated by their character pool and distribution instead.
+ */
+function looksMachineGenerated(value: string): boolean {
+  if (value.length < 32 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) return false;
+  const hex = /^[0-9a-f]+$/i.test(value);
+  const classes = [/[a-z]/, /[A-Z]/, /\d/].filter((re) => re.test(value)).length;
+  if (!hex && classes < 3) return false;
+  // Runs like `abcd` or `1234`: random keys have few neighbours one code point apart.
+  let steps = 0;
+  for (let i = 1; i < value.length; i++) {
+    if (Math.abs(value.charCodeAt(i) - value.charCodeAt(i - 1)) <= 1) steps++;
+  }
+  if (steps / (value.length - 1) > (hex ? 0.3 : 0.15)) return false;
+  return shannonBits(value) / value.length >= (hex ? 3.5 : 4.5);
+}
+
 type Zxcvbn = (value: string, userInputs: string[]) => { guessesLog10: number };
 let zxcvbn: Promise<Zxcvbn> | null = null;
 
@@ -204,7 +223,7 @@ export function findProblems(value: string, context: StrengthContext): string[] 
 export async function assessStrength(value: string, context: StrengthContext): Promise<Strength> {
   const problems = findProblems(value, context);
   let bits = poolBits(value);
-  if (value.length <= PATTERN_CHECK_MAX_LENGTH) {
+  if (value.length <= PATTERN_CHECK_MAX_LENGTH && !looksMachineGenerated(value)) {
     const check = await loadZxcvbn();
     const userInputs = context.names.filter((name) => name.length > 0);
     bits = Math.min(bits, check(value, userInputs).guessesLog10 * Math.log2(10));

@@ -16,8 +16,9 @@ import {
   sameFile,
   writeFileAtomically,
 } from './file-io';
-import { encodeFrame, frameHash, genesisHash, recordAad } from './frames';
+import { encodeFrame, chainHash, genesisHash, recordAad } from './frames';
 import { type VaultHeader, encodeHeader } from './header';
+import { EventHistory } from './event-history';
 import { type Journal, type Unlocker, readJournal, readJournalTail } from './journal';
 import { type KdfCost, kdfParams } from './kdf';
 import { unwrapVaultKey, wrapVaultKey } from './keywrap';
@@ -159,7 +160,7 @@ export class Vault {
 
   /** Event blocks, oldest first: the raw material of history queries. */
   get eventBlocks(): readonly Buffer[] {
-    return this.#journal.eventBlocks;
+    return this.#journal.history.blocks();
   }
 
   fingerprint(value: string | SecretValue): string {
@@ -284,10 +285,10 @@ export class Vault {
       }
       this.#journal.header = newHeader;
       this.#journal.headerLength = headerBytes.length;
-      this.#journal.eventBlocks.push(plaintext.subarray(1));
+      this.#journal.history.append(plaintext.subarray(1));
       position.end = headerBytes.length + records.length + frame.length;
       position.nextIndex++;
-      position.lastFrameHash = frameHash(frame);
+      position.lastFrameHash = chainHash(position.lastFrameHash, frame);
       position.tornBytes = 0;
       position.recordsSinceSnapshot++;
       await this.#rememberIdentity();
@@ -302,7 +303,7 @@ export class Vault {
     this.#closed = true;
     this.#journal.vaultKey.fill(0);
     this.#fingerprintKey.fill(0);
-    for (const block of this.#journal.eventBlocks) block.fill(0);
+    this.#journal.history.wipe();
     this.#redactor = null;
   }
 
@@ -357,6 +358,7 @@ export class Vault {
       throw new RekeyError('NOT_A_VAULT', `${this.path} was replaced by a different vault`);
     }
     this.#journal.vaultKey.fill(0);
+    this.#journal.history.wipe();
     this.#journal = journal;
     this.#identity = identity;
     this.#redactor = null;
@@ -373,10 +375,10 @@ export class Vault {
     const aad = recordAad(header.vaultId, position.nextIndex, position.lastFrameHash);
     const frame = encodeFrame(seal(vaultKey, plaintext, aad));
     await appendDurably(this.path, position.end, frame);
-    this.#journal.eventBlocks.push(plaintext.subarray(1));
+    this.#journal.history.append(plaintext.subarray(1));
     position.end += frame.length;
     position.nextIndex++;
-    position.lastFrameHash = frameHash(frame);
+    position.lastFrameHash = chainHash(position.lastFrameHash, frame);
     position.tornBytes = 0;
     position.recordsSinceSnapshot++;
     this.#identity = { ...this.#identity, size: position.end };
@@ -391,7 +393,7 @@ export class Vault {
     );
     transaction.record({ kind: 'vault.compacted', data: {} }, { summary: 'Vault compacted' });
     const blocks = archiveBlocks([
-      ...this.#journal.eventBlocks,
+      ...this.#journal.history.blocks(),
       eventsRecord(transaction.lines).subarray(1),
     ]);
     const { header, vaultKey } = this.#journal;
@@ -407,7 +409,7 @@ export class Vault {
         seal(vaultKey, plaintext, recordAad(header.vaultId, index, previous)),
       );
       frames.push(frame);
-      previous = frameHash(frame);
+      previous = chainHash(previous, frame);
     }
     const bytes = Buffer.concat([headerBytes, ...frames]);
     try {
@@ -417,7 +419,8 @@ export class Vault {
       throw error;
     }
     this.#journal.headerLength = headerBytes.length;
-    this.#journal.eventBlocks = blocks;
+    this.#journal.history.wipe();
+    this.#journal.history = EventHistory.fromBlocks(vaultKey, header.vaultId, blocks);
     this.#journal.position = {
       end: bytes.length,
       nextIndex: frames.length,
