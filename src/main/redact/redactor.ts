@@ -106,7 +106,8 @@ function encodingsOf(value: string): string[] {
   if (unpadded !== base64) variants.push(unpadded);
   const base64url = unpadded.replace(/\+/g, '-').replace(/\//g, '_');
   if (base64url !== unpadded) variants.push(base64url);
-  if (/["\\\u0000-\u001f]/.test(value)) variants.push(JSON.stringify(value).slice(1, -1));
+  const jsonEscaped = JSON.stringify(value).slice(1, -1);
+  if (jsonEscaped !== value) variants.push(jsonEscaped);
   if (/[^A-Za-z0-9\-_.!~*'()]/.test(value)) {
     try {
       variants.push(encodeURIComponent(value));
