@@ -17,8 +17,9 @@ const KILLS = Number(process.env['REKEY_CRASH_KILLS'] ?? 300);
  */
 function runAndKill(path: string, runId: number): Promise<Map<string, string>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, path, PASSWORD, String(runId)], {
+    const child = spawn(process.execPath, [WRITER, path, String(runId)], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env['PATH'], REKEY_PASSWORD: PASSWORD },
     });
     const acknowledged = new Map<string, string>();
     let buffered = '';

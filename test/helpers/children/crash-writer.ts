@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { Vault } from '../../../src/main/vault/vault';
 import { addSecret } from '../secrets';
 
-const [path, password, runId] = process.argv.slice(2) as [string, string, string];
+// The password arrives in the environment: secrets never go on a command line.
+const [path, runId] = process.argv.slice(2) as [string, string];
+const password = process.env['REKEY_PASSWORD'] ?? '';
 const vault = await Vault.open(path, password, {
   source: 'cli',
   command: 'crash-writer',
