@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { METHOD_NAMES, type MethodName } from './methods';
 import {
   deploymentNameSchema,
   deploymentSummarySchema,
@@ -8,6 +9,7 @@ import {
   secretMetadataSchema,
   secretRefSchema,
   secretSummarySchema,
+  strengthSchema,
 } from './model';
 
 /**
@@ -100,8 +102,75 @@ export const verifyReportSchema = z.strictObject({
 export type VerifyReport = z.infer<typeof verifyReportSchema>;
 
 const refInput = z.strictObject({ ref: secretRefSchema });
+const none = z.strictObject({});
+
+export const THEMES = ['system', 'light', 'dark'] as const;
+
+/** Settings kept outside the vault (they are not secret and are needed before unlocking). */
+export const preferencesSchema = z.strictObject({
+  /** Minutes without activity before the vault locks; 0 never locks on idle. */
+  autoLockMinutes: z.number().int().min(0).max(1440),
+  clipboardClearSeconds: z.number().int().min(5).max(600),
+  revealSeconds: z.number().int().min(3).max(600),
+  theme: z.enum(THEMES),
+});
+export type Preferences = z.infer<typeof preferencesSchema>;
+
+export const DEFAULT_PREFERENCES: Preferences = {
+  autoLockMinutes: 5,
+  clipboardClearSeconds: 30,
+  revealSeconds: 20,
+  theme: 'system',
+};
+
+export const appInfoSchema = z.strictObject({
+  version: z.string(),
+  frontDoor: z.enum(['desktop', 'browser']),
+  /** Who writes the clipboard on copy: the main process, or the renderer with a returned value. */
+  clipboard: z.enum(['main', 'renderer']),
+  defaultVaultPath: z.string(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const dashboardSchema = z.strictObject({
+  counts: z.strictObject({
+    secrets: z.number(),
+    deployments: z.number(),
+    due: z.number(),
+    overdue: z.number(),
+    weak: z.number(),
+    compromised: z.number(),
+    noPolicy: z.number(),
+  }),
+  /** Per deployment, how many secrets stand where against their rotation policy. */
+  rotationByDeployment: z.array(
+    z.strictObject({
+      deployment: z.string(),
+      ok: z.number(),
+      due: z.number(),
+      overdue: z.number(),
+      manual: z.number(),
+      noPolicy: z.number(),
+      oldestDays: z.number().nullable(),
+    }),
+  ),
+  latestEvents: z.array(historyEventSchema),
+});
+export type Dashboard = z.infer<typeof dashboardSchema>;
+
+export const copyResultSchema = z.discriminatedUnion('by', [
+  z.strictObject({ by: z.literal('main'), fingerprint: z.string(), clearAfterSeconds: z.number() }),
+  z.strictObject({
+    by: z.literal('renderer'),
+    fingerprint: z.string(),
+    clearAfterSeconds: z.number(),
+    value: z.string(),
+  }),
+]);
+export type CopyResult = z.infer<typeof copyResultSchema>;
 
 export const contract = {
+  'app.info': method(none, appInfoSchema),
   'vault.status': method(z.strictObject({}), vaultStatusSchema),
   'vault.create': method(
     z.strictObject({ password, kdf: kdfChoiceSchema.optional() }),
@@ -109,6 +178,8 @@ export const contract = {
   ),
   'vault.unlock': method(z.strictObject({ password }), vaultStatusSchema),
   'vault.lock': method(z.strictObject({}), vaultStatusSchema),
+  /** Points the session at another vault file (locking the current one first). */
+  'vault.setPath': method(z.strictObject({ path: z.string().min(1).max(4096) }), vaultStatusSchema),
   'vault.changePassword': method(
     z.strictObject({
       currentPassword: password,
@@ -121,6 +192,9 @@ export const contract = {
     z.strictObject({}),
     z.strictObject({ before: z.number(), after: z.number() }),
   ),
+  'preferences.get': method(none, preferencesSchema),
+  'preferences.update': method(preferencesSchema.partial(), preferencesSchema),
+  'dashboard.summary': method(none, dashboardSchema),
   'deployments.list': method(z.strictObject({}), z.array(deploymentSummarySchema)),
   'secrets.list': method(secretFilterSchema, z.array(secretSummarySchema)),
   'secrets.get': method(refInput, secretDetailSchema),
@@ -150,6 +224,10 @@ export const contract = {
       value: z.string(),
     }),
   ),
+  'secrets.copy': method(
+    z.strictObject({ ref: secretRefSchema, version: z.string().max(64).optional() }),
+    copyResultSchema,
+  ),
   'secrets.importEnv': method(
     z.strictObject({
       deployment: deploymentNameSchema,
@@ -166,15 +244,24 @@ export const contract = {
   ),
   'history.list': method(historyFilterSchema, z.array(historyEventSchema)),
   'history.verify': method(z.strictObject({}), verifyReportSchema),
+  'history.export': method(
+    z.strictObject({ filter: historyFilterSchema, format: z.enum(['csv', 'json']) }),
+    z.strictObject({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
+  ),
   'generator.generate': method(
     z.strictObject({ spec: generatorSpecSchema, count: z.number().int().min(1).max(1000) }),
     z.strictObject({ values: z.array(z.string()), bits: z.number() }),
   ),
-} as const;
+  /** Strength of a value the user is typing (a new vault password, a value to store). */
+  'strength.check': method(
+    z.strictObject({ value: z.string().max(10_000), names: z.array(z.string().max(200)).max(20) }),
+    strengthSchema,
+  ),
+} as const satisfies Record<MethodName, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;
-export type MethodName = keyof Contract;
+export type { MethodName };
 export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
 export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
-export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+export { METHOD_NAMES };

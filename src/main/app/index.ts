@@ -1,32 +1,66 @@
 import type { MethodName, MethodOutput } from '../../shared/api';
 import type { Result } from '../../shared/errors';
-import { type Implementation, handle } from './handle';
+import type { AppEvent } from '../../shared/methods';
+import { dashboardMethods } from './dashboard';
 import { generatorMethods } from './generator';
+import { type Implementation, handle } from './handle';
 import { historyMethods } from './history';
 import { importEnv } from './import-env';
+import { preferenceMethods } from './preferences';
 import { secretMethods } from './secrets';
 import { type AppOptions, AppSession } from './session';
+import { strengthMethods } from './strength';
 import { vaultMethods } from './vault';
 
 /** The contract implemented once; every front door talks to the core through `call`. */
 export interface RekeyApp {
   session: AppSession;
   call<M extends MethodName>(method: M, input: unknown): Promise<Result<MethodOutput<M>>>;
+  onEvent(listener: (event: AppEvent) => void): () => void;
+  /** Loads preferences (and the last vault path when none was given); call once at start. */
+  start(): Promise<void>;
 }
 
-export function createApp(options: AppOptions): RekeyApp {
+/** Calls that change the inventory: other windows and tabs are told to refresh. */
+const CHANGING: ReadonlySet<MethodName> = new Set([
+  'secrets.add',
+  'secrets.update',
+  'secrets.setValue',
+  'secrets.remove',
+  'secrets.importEnv',
+  'vault.compact',
+]);
+
+/** Calls a window may make on its own (status checks): they do not postpone the idle lock. */
+const PASSIVE: ReadonlySet<MethodName> = new Set(['app.info', 'vault.status', 'preferences.get']);
+
+export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp {
   const session = new AppSession(options);
   const implementation: Implementation = {
+    ...preferenceMethods(session),
     ...vaultMethods(session),
+    ...dashboardMethods(session),
     ...secretMethods(session),
     'secrets.importEnv': async (input) => importEnv(session.requireVault(), input),
     ...historyMethods(session),
     ...generatorMethods(),
+    ...strengthMethods(),
   };
   return {
     session,
-    call: (method, input) =>
-      handle(implementation, method, input, { redactor: () => session.vault?.redactor ?? null }),
+    onEvent: (listener) => session.events.subscribe(listener),
+    start: async () => {
+      const stored = await session.preferences.load();
+      if (!pinnedVaultPath && stored.lastVaultPath) session.vaultPath = stored.lastVaultPath;
+    },
+    call: async (method, input) => {
+      if (!PASSIVE.has(method)) session.touch();
+      const result = await handle(implementation, method, input, {
+        redactor: () => session.vault?.redactor ?? null,
+      });
+      if (result.ok && CHANGING.has(method)) session.emit({ type: 'vault.changed' });
+      return result;
+    },
   };
 }
 

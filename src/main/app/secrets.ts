@@ -89,6 +89,7 @@ export function secretMethods(
   | 'secrets.setValue'
   | 'secrets.remove'
   | 'secrets.reveal'
+  | 'secrets.copy'
 > {
   const fingerprintOf = (vault: Vault) => (value: string) => vault.fingerprint(value);
   return {
@@ -170,6 +171,21 @@ export function secretMethods(
           value: version.value.reveal(),
         };
       });
+    },
+    'secrets.copy': async ({ ref, version: selector }) => {
+      const vault = session.requireVault();
+      const clearAfterSeconds = session.preferences.current.preferences.clipboardClearSeconds;
+      const { value, fingerprint } = await vault.transact((transaction) => {
+        const secret = findSecret(transaction.state, ref);
+        const version = findVersion(secret, selector, (v) => vault.fingerprint(v.value));
+        recordDisclosure(transaction, secret, version, 'copied', fingerprintOf(vault));
+        return { value: version.value.reveal(), fingerprint: vault.fingerprint(version.value) };
+      });
+      if (session.clipboard) {
+        session.clipboard.copy(value, clearAfterSeconds * 1000);
+        return { by: 'main' as const, fingerprint, clearAfterSeconds };
+      }
+      return { by: 'renderer' as const, fingerprint, clearAfterSeconds, value };
     },
   };
 }

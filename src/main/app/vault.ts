@@ -1,4 +1,5 @@
 import type { KdfChoice, VaultStatus } from '../../shared/api';
+import { resolve } from 'node:path';
 import { RekeyError } from '../../shared/errors';
 import { identityOf } from '../vault/file-io';
 import { type KdfCost, calibrateKdf, checkKdfCost } from '../vault/kdf';
@@ -6,17 +7,20 @@ import { Vault } from '../vault/vault';
 import type { Implementation } from './handle';
 import type { AppSession } from './session';
 
-export async function resolveKdf(choice: KdfChoice | undefined): Promise<KdfCost> {
+export async function resolveKdf(
+  choice: KdfChoice | undefined,
+  onProgress?: (fraction: number) => void,
+): Promise<KdfCost> {
   if (choice && 'memoryKiB' in choice) {
     checkKdfCost(choice);
     return choice;
   }
-  return calibrateKdf(choice?.targetMs);
+  return calibrateKdf(choice?.targetMs, onProgress);
 }
 
 async function status(session: AppSession): Promise<VaultStatus> {
   const { vault } = session;
-  const path = vault?.path ?? session.options.vaultPath;
+  const path = vault?.path ?? session.vaultPath;
   if (!vault) {
     const exists = (await identityOf(path)) !== null;
     return {
@@ -43,11 +47,6 @@ async function status(session: AppSession): Promise<VaultStatus> {
   };
 }
 
-function lock(session: AppSession): void {
-  session.vault?.close();
-  session.vault = null;
-}
-
 export function vaultMethods(
   session: AppSession,
 ): Pick<
@@ -56,6 +55,7 @@ export function vaultMethods(
   | 'vault.create'
   | 'vault.unlock'
   | 'vault.lock'
+  | 'vault.setPath'
   | 'vault.changePassword'
   | 'vault.compact'
 > {
@@ -63,28 +63,32 @@ export function vaultMethods(
   return {
     'vault.status': () => status(session),
     'vault.create': async ({ password, kdf }) => {
-      const path = session.options.vaultPath;
+      const path = session.vaultPath;
       if (await identityOf(path)) {
         throw new RekeyError('ALREADY_EXISTS', `A vault already exists at ${path}`);
       }
-      const cost = await resolveKdf(kdf);
-      lock(session);
-      session.vault = await Vault.create(path, password, cost, options());
+      const cost = await resolveKdf(kdf, (fraction) => session.emit({ type: 'kdf.progress', fraction }));
+      session.opened(await Vault.create(path, password, cost, options()));
       return status(session);
     },
     'vault.unlock': async ({ password }) => {
-      const vault = await Vault.open(session.options.vaultPath, password, options());
-      lock(session);
-      session.vault = vault;
+      session.opened(await Vault.open(session.vaultPath, password, options()));
       return status(session);
     },
     'vault.lock': async () => {
-      lock(session);
+      session.lock('user');
+      return status(session);
+    },
+    'vault.setPath': async ({ path }) => {
+      const absolute = resolve(path);
+      session.lock(session.vault ? 'user' : null);
+      session.vaultPath = absolute;
+      await session.preferences.save({ lastVaultPath: absolute });
       return status(session);
     },
     'vault.changePassword': async ({ currentPassword, newPassword, kdf }) => {
       const vault = session.requireVault();
-      const cost = await resolveKdf(kdf);
+      const cost = await resolveKdf(kdf, (fraction) => session.emit({ type: 'kdf.progress', fraction }));
       await vault.changePassword(currentPassword, newPassword, cost);
       return status(session);
     },

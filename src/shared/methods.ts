@@ -1,0 +1,45 @@
+/**
+ * The names of the API contract's methods, without their schemas: what the preload needs to
+ * build `window.rekey` without bundling a schema library into the sandbox. `api.ts` is
+ * type-checked against this list, so the two cannot drift apart.
+ */
+export const METHOD_NAMES = [
+  'app.info',
+  'vault.status',
+  'vault.create',
+  'vault.unlock',
+  'vault.lock',
+  'vault.setPath',
+  'vault.changePassword',
+  'vault.compact',
+  'preferences.get',
+  'preferences.update',
+  'dashboard.summary',
+  'deployments.list',
+  'secrets.list',
+  'secrets.get',
+  'secrets.add',
+  'secrets.update',
+  'secrets.setValue',
+  'secrets.remove',
+  'secrets.reveal',
+  'secrets.copy',
+  'secrets.importEnv',
+  'history.list',
+  'history.verify',
+  'history.export',
+  'generator.generate',
+  'strength.check',
+] as const;
+
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+/** `vault.unlock` -> `vault`: the namespaces of `window.rekey`. */
+export type Namespace = MethodName extends `${infer N}.${string}` ? N : never;
+
+/** Events the core pushes to every connected window or tab. */
+export type AppEvent =
+  | { type: 'vault.locked'; reason: 'user' | 'idle' | 'suspend' | 'lock-screen' }
+  | { type: 'vault.unlocked' }
+  | { type: 'vault.changed' }
+  | { type: 'kdf.progress'; fraction: number };
