@@ -30,6 +30,8 @@ export function buildClient(transport: Transport): RekeyClient {
     (client[namespace] as Record<string, unknown>)[name] = (input: unknown) =>
       transport.invoke(method, input ?? {});
   }
-  client['events'] = { subscribe: (listener: (event: AppEvent) => void) => transport.subscribe(listener) };
+  client['events'] = {
+    subscribe: (listener: (event: AppEvent) => void) => transport.subscribe(listener),
+  };
   return client as unknown as RekeyClient;
 }

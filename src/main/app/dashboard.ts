@@ -23,7 +23,15 @@ export function dashboardMethods(session: AppSession): Pick<Implementation, 'das
       };
       const rows = new Map<string, Dashboard['rotationByDeployment'][number]>();
       for (const name of vault.state.deployments.keys()) {
-        rows.set(name, { deployment: name, ok: 0, due: 0, overdue: 0, manual: 0, noPolicy: 0, oldestDays: null });
+        rows.set(name, {
+          deployment: name,
+          ok: 0,
+          due: 0,
+          overdue: 0,
+          manual: 0,
+          noPolicy: 0,
+          oldestDays: null,
+        });
       }
       for (const secret of vault.state.secrets.values()) {
         const summary = summarize(vault, secret, now);
@@ -32,7 +40,8 @@ export function dashboardMethods(session: AppSession): Pick<Implementation, 'das
         if (summary.weak) counts.weak++;
         if (summary.compromised) counts.compromised++;
         if (!row) continue;
-        if (summary.ageDays !== null) row.oldestDays = Math.max(row.oldestDays ?? 0, summary.ageDays);
+        if (summary.ageDays !== null)
+          row.oldestDays = Math.max(row.oldestDays ?? 0, summary.ageDays);
         switch (summary.rotation) {
           case 'ok':
             row.ok++;
@@ -56,7 +65,9 @@ export function dashboardMethods(session: AppSession): Pick<Implementation, 'das
       }
       return {
         counts,
-        rotationByDeployment: [...rows.values()].sort((a, b) => a.deployment.localeCompare(b.deployment)),
+        rotationByDeployment: [...rows.values()].sort((a, b) =>
+          a.deployment.localeCompare(b.deployment),
+        ),
         latestEvents: queryHistory(vault.eventBlocks, { limit: LATEST_EVENTS }),
       };
     },

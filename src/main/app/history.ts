@@ -27,9 +27,21 @@ export function historyMethods(
         };
       }
       const header = ['seq', 'time_utc', 'source', 'kind', 'secret', 'summary', 'hash'];
-      const rows = events.map((e) => [String(e.seq), e.at, e.source, e.kind, e.ref ?? '', e.summary, e.hash]);
+      const rows = events.map((e) => [
+        String(e.seq),
+        e.at,
+        e.source,
+        e.kind,
+        e.ref ?? '',
+        e.summary,
+        e.hash,
+      ]);
       const content = [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n');
-      return { fileName: `rekey-history-${stamp}.csv`, mimeType: 'text/csv', content: `${content}\r\n` };
+      return {
+        fileName: `rekey-history-${stamp}.csv`,
+        mimeType: 'text/csv',
+        content: `${content}\r\n`,
+      };
     },
     'history.list': async (filter) => {
       const vault = session.requireVault();

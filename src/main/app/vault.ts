@@ -67,7 +67,9 @@ export function vaultMethods(
       if (await identityOf(path)) {
         throw new RekeyError('ALREADY_EXISTS', `A vault already exists at ${path}`);
       }
-      const cost = await resolveKdf(kdf, (fraction) => session.emit({ type: 'kdf.progress', fraction }));
+      const cost = await resolveKdf(kdf, (fraction) =>
+        session.emit({ type: 'kdf.progress', fraction }),
+      );
       session.opened(await Vault.create(path, password, cost, options()));
       return status(session);
     },
@@ -88,7 +90,9 @@ export function vaultMethods(
     },
     'vault.changePassword': async ({ currentPassword, newPassword, kdf }) => {
       const vault = session.requireVault();
-      const cost = await resolveKdf(kdf, (fraction) => session.emit({ type: 'kdf.progress', fraction }));
+      const cost = await resolveKdf(kdf, (fraction) =>
+        session.emit({ type: 'kdf.progress', fraction }),
+      );
       await vault.changePassword(currentPassword, newPassword, cost);
       return status(session);
     },

@@ -5,6 +5,7 @@ import { registerGenerateCommand } from './commands/generate';
 import { registerHistoryCommands } from './commands/history';
 import { registerImportCommands } from './commands/import';
 import { registerSecretCommands } from './commands/secret';
+import { registerUiCommand } from './commands/ui';
 import { registerVaultCommands } from './commands/vault';
 import { CliFailure, type CliIo } from './context';
 
@@ -51,6 +52,7 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerDeploymentCommands(program, io);
   registerHistoryCommands(program, io);
   registerGenerateCommand(program, io);
+  registerUiCommand(program, io);
   const exitOverride = (command: Command) => {
     command.exitOverride();
     command.commands.forEach(exitOverride);

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Where the vault lives unless told otherwise: the user's config directory, shared by the
@@ -18,4 +18,13 @@ export function defaultVaultPath(
   }
   const configHome = env['XDG_CONFIG_HOME'] || join(home, '.config');
   return join(configHome, 'rekey', 'vault.rekey');
+}
+
+/** Preferences (not secret) beside the default vault: theme, timeouts, last vault opened. */
+export function defaultPreferencesPath(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
+  return join(dirname(defaultVaultPath(env, platform, home)), 'preferences.json');
 }
