@@ -1,7 +1,7 @@
 /** The system clipboard as the main process sees it (Electron's, in the desktop app). */
 export interface ClipboardPort {
-  writeText(text: string): void;
-  readText(): string;
+  writeText(text: string): Promise<void> | void;
+  readText(): Promise<string> | string;
   clear(): void;
 }
 
@@ -15,19 +15,20 @@ export class ClipboardGuard {
 
   constructor(private readonly clipboard: ClipboardPort) {}
 
-  copy(value: string, clearAfterMs: number): void {
-    this.clipboard.writeText(value);
+  async copy(value: string, clearAfterMs: number): Promise<void> {
+    await this.clipboard.writeText(value);
     this.#copied = value;
     if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.clearNow(), clearAfterMs);
+    this.#timer = setTimeout(() => void this.clearNow(), clearAfterMs);
     this.#timer.unref();
   }
 
   /** Clears at once if the clipboard still holds what we put there (on lock, on quit). */
-  clearNow(): void {
+  async clearNow(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    if (this.#copied !== null && this.clipboard.readText() === this.#copied) this.clipboard.clear();
+    const copied = this.#copied;
     this.#copied = null;
+    if (copied !== null && (await this.clipboard.readText()) === copied) this.clipboard.clear();
   }
 }

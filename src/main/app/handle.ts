@@ -11,6 +11,7 @@ export interface CallContext {
 /** The only methods whose output may carry a secret value: the user asked for it. */
 const DISCLOSING_METHODS: ReadonlySet<MethodName> = new Set([
   'secrets.reveal',
+  'secrets.copy',
   'generator.generate',
 ]);
 

@@ -182,7 +182,7 @@ export function secretMethods(
         return { value: version.value.reveal(), fingerprint: vault.fingerprint(version.value) };
       });
       if (session.clipboard) {
-        session.clipboard.copy(value, clearAfterSeconds * 1000);
+        await session.clipboard.copy(value, clearAfterSeconds * 1000);
         return { by: 'main' as const, fingerprint, clearAfterSeconds };
       }
       return { by: 'renderer' as const, fingerprint, clearAfterSeconds, value };

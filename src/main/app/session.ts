@@ -68,7 +68,7 @@ export class AppSession {
   /** Forgets the key; `reason` null when no one needs telling (replaced by another vault). */
   lock(reason: Extract<AppEvent, { type: 'vault.locked' }>['reason'] | null): void {
     this.#idleLock?.stop();
-    this.clipboard?.clearNow();
+    void this.clipboard?.clearNow();
     if (!this.vault) return;
     this.vault.close();
     this.vault = null;
