@@ -91,31 +91,39 @@ describe('Electron window', () => {
   });
 
   it('denies every permission and puts the CSP on every response', () => {
-    let request: ((c: unknown, p: string, cb: (ok: boolean) => void) => void) | null = null;
-    let check: (() => boolean) | null = null;
-    let headers:
-      | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void)
-      | null = null;
+    const installed: {
+      request?: (contents: unknown, permission: string, callback: (ok: boolean) => void) => void;
+      check?: () => boolean;
+      headers?: (
+        details: { responseHeaders: Record<string, string[]> },
+        callback: (r: unknown) => void,
+      ) => void;
+    } = {};
     hardenSession({
-      setPermissionRequestHandler: (h: typeof request) => (request = h),
-      setPermissionCheckHandler: (h: typeof check) => (check = h),
-      webRequest: { onHeadersReceived: (h: typeof headers) => (headers = h) },
+      setPermissionRequestHandler: (handler: typeof installed.request) =>
+        (installed.request = handler),
+      setPermissionCheckHandler: (handler: typeof installed.check) => (installed.check = handler),
+      webRequest: {
+        onHeadersReceived: (handler: typeof installed.headers) => (installed.headers = handler),
+      },
     } as never);
     const answers: boolean[] = [];
     for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation']) {
-      request?.(null, permission, (ok) => answers.push(ok));
+      installed.request?.(null, permission, (ok) => answers.push(ok));
     }
     expect(answers).toEqual([false, false, false, false]);
-    expect(check?.()).toBe(false);
-    let result: { responseHeaders: Record<string, string[]> } | null = null;
-    headers?.({ responseHeaders: { 'x-a': ['1'] } }, (r) => (result = r as typeof result));
-    expect(result).toEqual({
-      responseHeaders: {
-        'x-a': ['1'],
-        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
-        'X-Content-Type-Options': ['nosniff'],
+    expect(installed.check?.()).toBe(false);
+    const results: unknown[] = [];
+    installed.headers?.({ responseHeaders: { 'x-a': ['1'] } }, (r) => results.push(r));
+    expect(results).toEqual([
+      {
+        responseHeaders: {
+          'x-a': ['1'],
+          'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+          'X-Content-Type-Options': ['nosniff'],
+        },
       },
-    });
+    ]);
   });
 });
 
