@@ -155,6 +155,14 @@ export const dashboardSchema = z.strictObject({
     }),
   ),
   latestEvents: z.array(historyEventSchema),
+  /** The secrets most in need of a look: compromised, overdue, weak, due, worst first. */
+  attention: z.array(
+    z.strictObject({
+      ref: z.string(),
+      reason: z.enum(['compromised', 'overdue', 'weak', 'due']),
+      ageDays: z.number().nullable(),
+    }),
+  ),
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
 

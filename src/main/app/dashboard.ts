@@ -5,6 +5,8 @@ import type { AppSession } from './session';
 import { summarize } from './views';
 
 const LATEST_EVENTS = 12;
+const ATTENTION = 8;
+const REASON_ORDER = ['compromised', 'overdue', 'weak', 'due'] as const;
 
 export function dashboardMethods(session: AppSession): Pick<Implementation, 'dashboard.summary'> {
   return {
@@ -22,6 +24,7 @@ export function dashboardMethods(session: AppSession): Pick<Implementation, 'das
         noPolicy: 0,
       };
       const rows = new Map<string, Dashboard['rotationByDeployment'][number]>();
+      const attention: Dashboard['attention'] = [];
       for (const name of vault.state.deployments.keys()) {
         rows.set(name, {
           deployment: name,
@@ -36,6 +39,16 @@ export function dashboardMethods(session: AppSession): Pick<Implementation, 'das
       for (const secret of vault.state.secrets.values()) {
         const summary = summarize(vault, secret, now);
         const row = rows.get(secret.deployment);
+        const reason = summary.compromised
+          ? 'compromised'
+          : summary.rotation === 'overdue'
+            ? 'overdue'
+            : summary.weak
+              ? 'weak'
+              : summary.rotation === 'due'
+                ? 'due'
+                : null;
+        if (reason) attention.push({ ref: summary.ref, reason, ageDays: summary.ageDays });
         counts.secrets++;
         if (summary.weak) counts.weak++;
         if (summary.compromised) counts.compromised++;
@@ -69,6 +82,13 @@ export function dashboardMethods(session: AppSession): Pick<Implementation, 'das
           a.deployment.localeCompare(b.deployment),
         ),
         latestEvents: queryHistory(vault.eventBlocks, { limit: LATEST_EVENTS }),
+        attention: attention
+          .sort(
+            (a, b) =>
+              REASON_ORDER.indexOf(a.reason) - REASON_ORDER.indexOf(b.reason) ||
+              (b.ageDays ?? 0) - (a.ageDays ?? 0),
+          )
+          .slice(0, ATTENTION),
       };
     },
   };

@@ -1,9 +1,9 @@
 /**
  * The one Content Security Policy of Rekey's UI, for the Electron window and the browser host
  * alike: our own scripts and styles only, no inline code, no remote origins, no framing.
- * `src/renderer/index.html` carries the same policy in a meta tag (a test keeps them equal).
+ * `src/renderer/index.html` carries it in a meta tag too (a test keeps the two equal).
  */
-export const CONTENT_SECURITY_POLICY = [
+const DIRECTIVES = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
@@ -14,7 +14,14 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
-].join('; ');
+];
+
+export const CONTENT_SECURITY_POLICY = DIRECTIVES.join('; ');
+
+/** Browsers ignore frame-ancestors in a meta tag (and say so); the page carries the rest. */
+export const META_CONTENT_SECURITY_POLICY = DIRECTIVES.filter(
+  (d) => !d.startsWith('frame-ancestors'),
+).join('; ');
 
 /** Headers every response of the browser host carries. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {

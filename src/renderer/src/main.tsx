@@ -1,20 +1,33 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { useDashboard } from './stores/dashboard';
+import { useHistory } from './stores/history';
+import { useSecrets } from './stores/secrets';
+import { useSession } from './stores/session';
+import { useUi } from './stores/ui';
+import './styles/app.css';
 
-function Placeholder() {
-  return (
-    <main>
-      <h1>Rekey</h1>
-      <p>The vault core and the `rekey` command line are ready; the desktop views come next.</p>
-    </main>
-  );
+declare global {
+  interface Window {
+    /** The stores' current state, for inspection: they never hold a secret value. */
+    __rekeyStores?: () => Record<string, unknown>;
+  }
 }
+
+window.__rekeyStores = () => ({
+  session: useSession.getState(),
+  secrets: useSecrets.getState(),
+  history: useHistory.getState(),
+  dashboard: useDashboard.getState(),
+  ui: useUi.getState(),
+});
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <Placeholder />
+      <App />
     </StrictMode>,
   );
 }

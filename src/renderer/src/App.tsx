@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'react';
+import { connect, errorMessage } from './api/client';
+import { CommandPalette } from './components/CommandPalette';
+import { Toasts } from './components/Toasts';
+import { useHistory } from './stores/history';
+import { useSecrets } from './stores/secrets';
+import { useSession } from './stores/session';
+import { Dashboard } from './views/Dashboard';
+import { FirstRun } from './views/FirstRun';
+import { History } from './views/History';
+import { Inventory } from './views/Inventory';
+import { Settings } from './views/Settings';
+import { Unlock } from './views/Unlock';
+
+/** Follows the chosen theme; "system" leaves it to the CSS media query. */
+function useTheme(): void {
+  const theme = useSession((state) => state.preferences.theme);
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset['theme'];
+    else document.documentElement.dataset['theme'] = theme;
+  }, [theme]);
+}
+
+export function App() {
+  const [failure, setFailure] = useState<string | null>(null);
+  const [ready, setReady] = useState(false);
+  const state = useSession((store) => store.status?.state);
+  const view = useSession((store) => store.view);
+  useTheme();
+
+  useEffect(() => {
+    connect()
+      .then(() => useSession.getState().init())
+      .then(() => setReady(true))
+      .catch((error: unknown) => setFailure(errorMessage(error)));
+  }, []);
+
+  // Whatever was loaded belongs to the unlocked vault: forget it when the vault locks.
+  useEffect(() => {
+    if (state !== 'unlocked') {
+      useSecrets.getState().reset();
+      useHistory.getState().reset();
+    }
+  }, [state]);
+
+  if (failure) {
+    return (
+      <div className="center-screen">
+        <div className="auth-card form-error" role="alert">
+          Rekey could not start: {failure}
+        </div>
+      </div>
+    );
+  }
+  if (!ready || !state) return <div className="center-screen" aria-busy="true" />;
+  if (state === 'missing') return <FirstRun />;
+  if (state === 'locked') return <Unlock />;
+  return (
+    <>
+      {view === 'dashboard' ? <Dashboard /> : null}
+      {view === 'inventory' ? <Inventory /> : null}
+      {view === 'history' ? <History /> : null}
+      {view === 'settings' ? <Settings /> : null}
+      <CommandPalette />
+      <Toasts />
+    </>
+  );
+}

@@ -1,0 +1,237 @@
+import { type FormEvent, useState } from 'react';
+import { THEMES, type Preferences } from '../../../shared/api';
+import { call, errorMessage } from '../api/client';
+import { Dialog } from '../components/Dialog';
+import { Field, FormError } from '../components/Field';
+import { Shell } from '../components/Shell';
+import { StrengthMeter } from '../components/StrengthMeter';
+import { useSession } from '../stores/session';
+import { useUi } from '../stores/ui';
+
+const LIMITS = {
+  autoLockMinutes: [0, 1440],
+  clipboardClearSeconds: [5, 600],
+  revealSeconds: [3, 600],
+} as const;
+
+export function Settings() {
+  const preferences = useSession((state) => state.preferences);
+  const update = useSession((state) => state.updatePreferences);
+  const status = useSession((state) => state.status);
+  const dialog = useUi((state) => state.dialog);
+  const openDialog = useUi((state) => state.openDialog);
+  const toast = useUi((state) => state.toast);
+  const [draft, setDraft] = useState(preferences);
+  const [error, setError] = useState<string | null>(null);
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    for (const [key, [min, max]] of Object.entries(LIMITS) as [
+      keyof typeof LIMITS,
+      readonly [number, number],
+    ][]) {
+      const value = draft[key];
+      if (!Number.isInteger(value) || value < min || value > max)
+        return setError(`${key}: between ${min} and ${max}`);
+    }
+    setError(null);
+    try {
+      await update(draft);
+      toast('success', 'Settings saved');
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+
+  const number = (key: keyof typeof LIMITS) => (
+    <input
+      className="input"
+      inputMode="numeric"
+      value={String(draft[key])}
+      onChange={(e) => setDraft({ ...draft, [key]: Number(e.target.value) })}
+      data-testid={`pref-${key}`}
+    />
+  );
+
+  return (
+    <Shell>
+      <div className="settings" data-testid="screen-settings">
+        <form className="card stack" onSubmit={save}>
+          <h2>Safety and comfort</h2>
+          <div className="grid-2">
+            <Field label="Lock after idle (minutes)" hint="0 never locks on idle">
+              {number('autoLockMinutes')}
+            </Field>
+            <Field label="Theme">
+              <select
+                className="select"
+                value={draft.theme}
+                onChange={(e) =>
+                  setDraft({ ...draft, theme: e.target.value as Preferences['theme'] })
+                }
+                data-testid="pref-theme"
+              >
+                {THEMES.map((theme) => (
+                  <option key={theme} value={theme}>
+                    {theme === 'system' ? 'Follow the system' : theme}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Clear the clipboard after (seconds)">
+              {number('clipboardClearSeconds')}
+            </Field>
+            <Field label="Hide revealed values after (seconds)">{number('revealSeconds')}</Field>
+          </div>
+          <FormError message={error} />
+          <div className="row">
+            <span className="spacer" />
+            <button className="button primary" type="submit" data-testid="save-settings">
+              Save settings
+            </button>
+          </div>
+        </form>
+        <section className="card stack">
+          <h2>Vault</h2>
+          <dl className="meta-list">
+            <dt>File</dt>
+            <dd className="mono" data-testid="settings-path">
+              {status?.path}
+            </dd>
+            <dt>Key derivation</dt>
+            <dd>
+              {status?.kdf
+                ? `Argon2id, ${status.kdf.memoryKiB / 1024} MiB, ${status.kdf.iterations} passes, ${status.kdf.parallelism} lanes`
+                : '–'}
+            </dd>
+            <dt>Size</dt>
+            <dd>
+              {status?.fileSize ? `${(status.fileSize / 1024).toFixed(1)} KiB` : '–'} ·{' '}
+              {status?.events ?? 0} events
+            </dd>
+          </dl>
+          <div className="row">
+            <button
+              className="button"
+              onClick={() => openDialog('change-password')}
+              data-testid="change-password-button"
+            >
+              Change master password
+            </button>
+            <CompactButton />
+          </div>
+        </section>
+      </div>
+      {dialog === 'change-password' ? (
+        <ChangePasswordDialog onClose={() => openDialog(null)} />
+      ) : null}
+    </Shell>
+  );
+}
+
+function CompactButton() {
+  const refresh = useSession((state) => state.refreshStatus);
+  const toast = useUi((state) => state.toast);
+  return (
+    <button
+      className="button"
+      onClick={async () => {
+        try {
+          const result = await call('vault.compact', {});
+          await refresh();
+          toast('success', `Compacted: ${result.before} → ${result.after} bytes, history kept`);
+        } catch (error) {
+          toast('error', errorMessage(error));
+        }
+      }}
+    >
+      Compact the vault file
+    </button>
+  );
+}
+
+function ChangePasswordDialog({ onClose }: { onClose(): void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const progress = useSession((state) => state.kdfProgress);
+  const refresh = useSession((state) => state.refreshStatus);
+  const toast = useUi((state) => state.toast);
+
+  const submit = async () => {
+    if (next.length < 8) return setError('Use at least 8 characters; a passphrase is best.');
+    if (next !== repeat) return setError('The new passwords differ.');
+    setBusy(true);
+    setError(null);
+    try {
+      await call('vault.changePassword', { currentPassword: current, newPassword: next });
+      await refresh();
+      toast('success', 'Password changed. Use the new one from now on.');
+      onClose();
+    } catch (failure) {
+      setError(errorMessage(failure));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title="Change master password"
+      onClose={onClose}
+      testId="change-password-dialog"
+      footer={
+        <>
+          <button className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            className="button primary"
+            disabled={busy}
+            onClick={() => void submit()}
+            data-testid="confirm-change-password"
+          >
+            {busy ? `Re-wrapping… ${Math.round((progress ?? 0) * 100)}%` : 'Change password'}
+          </button>
+        </>
+      }
+    >
+      <Field label="Current password">
+        <input
+          className="input"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          data-testid="current-password"
+        />
+      </Field>
+      <Field label="New password">
+        <input
+          className="input"
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          data-testid="next-password"
+        />
+      </Field>
+      <StrengthMeter value={next} />
+      <Field label="Repeat the new password">
+        <input
+          className="input"
+          type="password"
+          autoComplete="new-password"
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+          data-testid="repeat-password"
+        />
+      </Field>
+      <p className="field-hint">
+        Only the key wrapping changes; your secrets and history are not re-encrypted.
+      </p>
+      <FormError message={error} />
+    </Dialog>
+  );
+}

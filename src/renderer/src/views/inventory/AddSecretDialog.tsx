@@ -1,0 +1,127 @@
+import { useState } from 'react';
+import { DEFAULT_METADATA, secretRefSchema } from '../../../../shared/model';
+import { call, errorMessage } from '../../api/client';
+import { Dialog } from '../../components/Dialog';
+import { Field, FormError } from '../../components/Field';
+import { StrengthMeter } from '../../components/StrengthMeter';
+import { useSecrets } from '../../stores/secrets';
+import { useUi } from '../../stores/ui';
+import { MetadataFields } from './MetadataFields';
+import { type DraftErrors, draftFrom, metadataFrom, parseSpec } from './metadata-form';
+
+export function AddSecretDialog({ onClose }: { onClose(): void }) {
+  const [ref, setRef] = useState('');
+  const [mode, setMode] = useState<'generate' | 'enter'>('generate');
+  const [value, setValue] = useState('');
+  const [draft, setDraft] = useState(() => ({
+    ...draftFrom(DEFAULT_METADATA),
+    generator: 'base64:32',
+  }));
+  const [errors, setErrors] = useState<DraftErrors>({});
+  const [refError, setRefError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const load = useSecrets((state) => state.load);
+  const select = useSecrets((state) => state.select);
+  const toast = useUi((state) => state.toast);
+
+  const submit = async () => {
+    setError(null);
+    const refCheck = secretRefSchema.safeParse(ref.trim());
+    setRefError(refCheck.success ? null : (refCheck.error.issues[0]?.message ?? 'Invalid name'));
+    const parsed = metadataFrom(draft);
+    setErrors('errors' in parsed ? parsed.errors : {});
+    if (!refCheck.success || 'errors' in parsed) return;
+    if (mode === 'enter' && !value) return setError('Enter the value, or let Rekey generate one');
+    const spec = parsed.metadata.generator ?? parseSpec('base64:32');
+    setBusy(true);
+    try {
+      const created = await call('secrets.add', {
+        ref: refCheck.data,
+        metadata: parsed.metadata,
+        value:
+          mode === 'enter'
+            ? { kind: 'enter', value }
+            : { kind: 'generate', ...(typeof spec === 'string' ? {} : { spec }) },
+      });
+      setValue('');
+      await load();
+      await select(created.ref);
+      toast('success', `Added ${created.ref}`);
+      onClose();
+    } catch (failure) {
+      setError(errorMessage(failure));
+      setBusy(false);
+    }
+  };
+
+  const [deployment = '', name = ''] = ref.split('/');
+  return (
+    <Dialog
+      title="Add a secret"
+      onClose={onClose}
+      testId="add-secret-dialog"
+      footer={
+        <>
+          <button className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            className="button primary"
+            onClick={() => void submit()}
+            disabled={busy}
+            data-testid="save-secret"
+          >
+            Add secret
+          </button>
+        </>
+      }
+    >
+      <Field label="Name" error={refError} hint="deployment/name, e.g. synctv-prod/jwt.secret">
+        <input
+          className="input mono"
+          value={ref}
+          onChange={(e) => setRef(e.target.value)}
+          aria-invalid={Boolean(refError)}
+          data-testid="field-ref"
+        />
+      </Field>
+      <div className="tabs" role="tablist">
+        <button
+          className="tab"
+          role="tab"
+          aria-selected={mode === 'generate'}
+          onClick={() => setMode('generate')}
+        >
+          Generate a value
+        </button>
+        <button
+          className="tab"
+          role="tab"
+          aria-selected={mode === 'enter'}
+          onClick={() => setMode('enter')}
+          data-testid="mode-enter"
+        >
+          Enter an existing value
+        </button>
+      </div>
+      {mode === 'enter' ? (
+        <>
+          <Field label="Value">
+            <input
+              className="input mono"
+              type="password"
+              autoComplete="off"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              data-testid="field-value"
+            />
+          </Field>
+          <StrengthMeter value={value} names={[deployment, name, draft.service]} />
+        </>
+      ) : null}
+      <MetadataFields draft={draft} errors={errors} onChange={setDraft} />
+      <FormError message={error} />
+    </Dialog>
+  );
+}
