@@ -8,6 +8,8 @@ argon2
 openssh-client
 bsdutils
 procps
+chromium
+fonts-dejavu-core
 "
 
 missing=""

@@ -120,12 +120,56 @@ export function Settings() {
             </button>
             <CompactButton />
           </div>
+          <SwitchVault />
         </section>
       </div>
       {dialog === 'change-password' ? (
         <ChangePasswordDialog onClose={() => openDialog(null)} />
       ) : null}
     </Shell>
+  );
+}
+
+/** Opens another vault file: this one locks first, the other asks for its own password. */
+function SwitchVault() {
+  const usePath = useSession((state) => state.usePath);
+  const [path, setPath] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await usePath(path.trim());
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+  return (
+    <form className="stack" onSubmit={submit}>
+      <Field
+        label="Use another vault file"
+        hint="Locks this vault; the other one opens with its own password, or starts empty."
+      >
+        <div className="row">
+          <input
+            className="input mono"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder="/path/to/other.rekey"
+            data-testid="switch-vault-path"
+          />
+          <button
+            className="button"
+            type="submit"
+            disabled={!path.trim()}
+            data-testid="switch-vault"
+          >
+            Switch
+          </button>
+        </div>
+      </Field>
+      <FormError message={error} />
+    </form>
   );
 }
 
