@@ -5,9 +5,19 @@ import type { Vault } from '../../src/main/vault/vault';
 
 /** Adds a secret with a known value in one transaction, as `rekey secret add` would. */
 export async function addSecret(vault: Vault, ref: string, value: string): Promise<void> {
+  await addSecrets(vault, [[ref, value]]);
+}
+
+/** Adds several secrets in one transaction, as an import would: one record, many events. */
+export async function addSecrets(
+  vault: Vault,
+  entries: readonly (readonly [ref: string, value: string])[],
+): Promise<void> {
   await vault.transact((transaction) => {
-    const secret = createSecret(transaction, ref, { ...DEFAULT_METADATA });
-    addVersion(transaction, secret, entered(value), (v) => vault.fingerprint(v));
+    for (const [ref, value] of entries) {
+      const secret = createSecret(transaction, ref, { ...DEFAULT_METADATA });
+      addVersion(transaction, secret, entered(value), (v) => vault.fingerprint(v));
+    }
   });
 }
 

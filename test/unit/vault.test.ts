@@ -5,7 +5,7 @@ import { queryHistory } from '../../src/main/history/query';
 import { decodeHeader } from '../../src/main/vault/header';
 import { acquireVaultLock } from '../../src/main/vault/lock';
 import { Vault } from '../../src/main/vault/vault';
-import { addSecret, inventory, setValue } from '../helpers/secrets';
+import { addSecret, addSecrets, inventory, setValue } from '../helpers/secrets';
 import { useTempDirs } from '../helpers/temp';
 import {
   FAST_KDF,
@@ -193,6 +193,27 @@ describe('compaction and password change', () => {
     expect(vault.recordsSinceSnapshot).toBeLessThan(5);
     const reopened = await openVault(vault.path);
     expect(Object.keys(inventory(reopened))).toHaveLength(12);
+  });
+
+  it('compacts on its own after a few records that hold many events', async () => {
+    const vault = await createVault(tempDir(), {
+      autoCompactAfter: Number.POSITIVE_INFINITY,
+      autoCompactAfterEvents: 40,
+    });
+    const addMany = (from: number) =>
+      addSecrets(
+        vault,
+        Array.from({ length: 15 }, (_, i) => [`d/s${from + i}`, `value-${from + i}-0123456789`]),
+      );
+    await addMany(0);
+    expect(vault.eventsSinceSnapshot).toBeGreaterThanOrEqual(30);
+    await addMany(15);
+    // 60 events passed the threshold of 40: the second record triggered a compaction.
+    expect(vault.eventsSinceSnapshot).toBe(0);
+    expect(vault.recordsSinceSnapshot).toBe(0);
+    const reopened = await openVault(vault.path);
+    expect(Object.keys(inventory(reopened))).toHaveLength(30);
+    expect(reopened.eventsSinceSnapshot).toBe(0);
   });
 
   it('re-wraps the key without re-encrypting records', async () => {

@@ -21,6 +21,8 @@ export interface JournalPosition {
   /** Bytes of an interrupted append after `end`; the next writer truncates them. */
   tornBytes: number;
   recordsSinceSnapshot: number;
+  /** The state's event count when the last snapshot was taken (0 without one). */
+  eventCountAtSnapshot: number;
 }
 
 export interface Journal {
@@ -152,6 +154,7 @@ export async function readJournal(bytes: Buffer, path: string, unlock: Unlocker)
       lastFrameHash: previous,
       tornBytes,
       recordsSinceSnapshot: 0,
+      eventCountAtSnapshot: state.eventCount,
     },
   };
   applyRecords(journal, tail);
@@ -182,6 +185,7 @@ function applyRecords(journal: Journal, records: readonly OpenedRecord[]): void 
     }
     journal.state = snapshot;
     journal.position.recordsSinceSnapshot = 0;
+    journal.position.eventCountAtSnapshot = snapshot.eventCount;
   }
 }
 

@@ -34,13 +34,19 @@ export interface VaultOptions {
   /** Shown to a process that waits for the lock, e.g. "rekey secret add". */
   command?: string;
   lockTimeoutMs?: number;
-  /** Compact once this many records follow the last snapshot (opening stays fast). */
+  /**
+   * Compact once this many records, or this many events, follow the last snapshot: opening
+   * replays everything after it, so both many small appends and a few huge imports count.
+   */
   autoCompactAfter?: number;
+  autoCompactAfterEvents?: number;
   onWarning?: (message: string) => void;
   now?: () => Date;
 }
 
 export const DEFAULT_AUTO_COMPACT_AFTER = 1000;
+/** Replaying 5,000 events costs about as much as reading a snapshot of 10,000 secrets. */
+export const DEFAULT_AUTO_COMPACT_AFTER_EVENTS = 5000;
 /** Events per archived block after compaction: big enough to decrypt fast, small enough to page. */
 const ARCHIVE_BLOCK_BYTES = 1024 * 1024;
 
@@ -59,6 +65,7 @@ export class Vault {
   readonly #options: VaultOptions;
   readonly #fingerprintKey: Buffer;
   #redactor: Redactor | null = null;
+  readonly #fingerprints = new WeakMap<SecretValue, string>();
   #closed = false;
 
   private constructor(journal: Journal, identity: FileIdentity, options: VaultOptions) {
@@ -158,13 +165,30 @@ export class Vault {
     return this.#journal.position.recordsSinceSnapshot;
   }
 
+  get eventsSinceSnapshot(): number {
+    return this.#journal.state.eventCount - this.#journal.position.eventCountAtSnapshot;
+  }
+
+  #compactionDue(): boolean {
+    const records = this.#options.autoCompactAfter ?? DEFAULT_AUTO_COMPACT_AFTER;
+    const events = this.#options.autoCompactAfterEvents ?? DEFAULT_AUTO_COMPACT_AFTER_EVENTS;
+    return this.recordsSinceSnapshot >= records || this.eventsSinceSnapshot >= events;
+  }
+
   /** Event blocks, oldest first: the raw material of history queries. */
   get eventBlocks(): readonly Buffer[] {
     return this.#journal.history.blocks();
   }
 
   fingerprint(value: string | SecretValue): string {
-    return fingerprint(this.#fingerprintKey, typeof value === 'string' ? value : value.reveal());
+    if (typeof value === 'string') return fingerprint(this.#fingerprintKey, value);
+    // Listings fingerprint every current value on each call; an HMAC each adds up at 10,000.
+    let known = this.#fingerprints.get(value);
+    if (known === undefined) {
+      known = fingerprint(this.#fingerprintKey, value.reveal());
+      this.#fingerprints.set(value, known);
+    }
+    return known;
   }
 
   /** A redactor that knows every value this vault has ever held. */
@@ -209,10 +233,7 @@ export class Vault {
         if (transaction.lines.length > 0) await this.#reload();
         throw error;
       }
-      if (transaction.lines.length > 0) {
-        const autoCompactAfter = this.#options.autoCompactAfter ?? DEFAULT_AUTO_COMPACT_AFTER;
-        if (this.recordsSinceSnapshot >= autoCompactAfter) await this.#compactLocked();
-      }
+      if (transaction.lines.length > 0 && this.#compactionDue()) await this.#compactLocked();
       return result;
     } finally {
       lock.release();
@@ -427,6 +448,7 @@ export class Vault {
       lastFrameHash: previous,
       tornBytes: 0,
       recordsSinceSnapshot: 0,
+      eventCountAtSnapshot: this.#journal.state.eventCount,
     };
     await this.#rememberIdentity();
   }
