@@ -63,14 +63,19 @@ export async function handle<M extends MethodName>(
   }
 }
 
-/** Every string of an output passes the redactor: names and notes can hold values too. */
+/**
+ * Every string of an output passes the redactor: names and notes can hold values too. The
+ * output is the schema's parse result, a fresh copy of what the method returned (the contract
+ * has no pass-through types), so it is redacted where it stands: no second copy of a
+ * 10,000-row listing to build and collect.
+ */
 function redactStrings<T>(value: T, redact: (text: string) => string): T {
   if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactStrings(item, redact)) as T;
-  if (value && typeof value === 'object') {
-    const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = redactStrings(item, redact);
-    return copy as T;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = redactStrings(value[i] as unknown, redact);
+  } else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key in record) record[key] = redactStrings(record[key], redact);
   }
   return value;
 }
