@@ -37,7 +37,7 @@ export function History() {
     <Shell flush actions={<ExportButtons />}>
       <div className="inventory" data-testid="screen-history">
         <div className="inventory-main">
-          <div className="toolbar">
+          <div className="toolbar history-toolbar">
             <input
               className="input search"
               type="search"

@@ -79,7 +79,8 @@ export function Inventory() {
               ref={search}
               className="input search"
               type="search"
-              placeholder="Filter by name, service, impact, tag  ( / )"
+              placeholder="Filter secrets  ( / )"
+              title="Matches name, service, impact and tags"
               value={query}
               onChange={(e) => setQuery(e.target.value)}
               onKeyDown={(e) =>

@@ -101,7 +101,7 @@ export function Settings() {
             <dt>Key derivation</dt>
             <dd>
               {status?.kdf
-                ? `Argon2id, ${status.kdf.memoryKiB / 1024} MiB, ${status.kdf.iterations} passes, ${status.kdf.parallelism} lanes`
+                ? `Argon2id, ${status.kdf.memoryKiB / 1024} MiB, ${status.kdf.iterations} passes, ${status.kdf.parallelism} ${status.kdf.parallelism === 1 ? 'lane' : 'lanes'}`
                 : '–'}
             </dd>
             <dt>Size</dt>

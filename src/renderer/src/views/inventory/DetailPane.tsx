@@ -69,7 +69,12 @@ export function DetailPane() {
       </div>
       <div className="detail-section">
         <h3>Current value</h3>
-        <SecretValue refName={detail.ref} />
+        {/* Keyed by the current version: a value revealed before a new one was stored must
+            not stay on screen as if it were current. */}
+        <SecretValue
+          key={detail.versions.find((v) => v.labels.includes('current'))?.id ?? 'none'}
+          refName={detail.ref}
+        />
         <div className="row">
           <button
             className="button small"
