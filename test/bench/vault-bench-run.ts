@@ -62,6 +62,7 @@ const BUILD_OPTIONS: VaultOptions = {
   source: 'cli',
   command: 'bench',
   autoCompactAfter: Infinity,
+  autoCompactAfterEvents: Infinity,
 };
 /** What `rekey` itself runs with: the default auto-compaction threshold. */
 const USE_OPTIONS: VaultOptions = { source: 'cli', command: 'bench' };
