@@ -6,6 +6,7 @@ set -eu
 PACKAGES="
 argon2
 openssh-client
+openssh-server
 bsdutils
 procps
 chromium

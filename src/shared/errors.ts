@@ -18,6 +18,15 @@ export const ERROR_CODES = [
   'HISTORY_TAMPERED',
   'IO',
   'FORBIDDEN',
+  // Connectors (hosts over SSH, local files) and formats.
+  'CONNECTION_REFUSED',
+  'AUTH_FAILED',
+  'HOST_KEY_UNKNOWN',
+  'HOST_KEY_MISMATCH',
+  'CONNECTION_TIMEOUT',
+  'CONNECTION_LOST',
+  'REMOTE_FAILED',
+  'FORMAT_ERROR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -48,6 +57,14 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   NOT_FOUND: 9,
   ALREADY_EXISTS: 10,
   HISTORY_TAMPERED: 11,
+  CONNECTION_REFUSED: 12,
+  CONNECTION_TIMEOUT: 12,
+  CONNECTION_LOST: 12,
+  AUTH_FAILED: 13,
+  HOST_KEY_UNKNOWN: 14,
+  HOST_KEY_MISMATCH: 15,
+  REMOTE_FAILED: 16,
+  FORMAT_ERROR: 17,
 };
 
 /** Thrown inside the main process; turned into an `ErrorInfo` at the boundary. */
