@@ -173,7 +173,72 @@ export type HistoryEvent = z.infer<typeof historyEventSchema>;
 export const deploymentSummarySchema = z.strictObject({
   name: z.string(),
   description: z.string(),
+  /** Hosts the deployment runs on; `local` is this machine. */
+  hosts: z.array(z.string()),
   secrets: z.number().int(),
   createdAt: z.string(),
 });
 export type DeploymentSummary = z.infer<typeof deploymentSummarySchema>;
+
+/** The host every vault has without adding it: this machine's files and commands. */
+export const LOCAL_HOST = 'local';
+
+export const hostNameSchema = z
+  .string()
+  .regex(DEPLOYMENT_NAME, 'host names use letters, digits, ".", "_" and "-" (max 64)');
+
+/** SHA-256 host or key fingerprint exactly as OpenSSH prints it. */
+export const sshFingerprintSchema = z
+  .string()
+  .regex(
+    /^SHA256:[A-Za-z0-9+/]{43}$/,
+    'expected an OpenSSH fingerprint like SHA256:abc... (43 characters after the colon)',
+  );
+
+export const hostAddressSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.:_%-]+$/, 'expected a host name or an IP address');
+
+export const portSchema = z.number().int().min(1).max(65535);
+export const sshUserSchema = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_.-]{0,31}\$?$/i, 'expected a user name like root or deploy');
+
+export const pinnedHostKeySchema = z.strictObject({
+  algorithm: z.string().max(64),
+  fingerprint: sshFingerprintSchema,
+  trustedAt: z.string(),
+});
+export type PinnedHostKey = z.infer<typeof pinnedHostKeySchema>;
+
+/** How Rekey logs in: a key pair kept in the vault, or the user's ssh-agent. */
+export const hostAuthSummarySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('agent') }),
+  z.strictObject({
+    kind: z.literal('key'),
+    /** `ssh-ed25519 AAAA... comment`, for the server's authorized_keys. */
+    publicKey: z.string(),
+    keyFingerprint: sshFingerprintSchema,
+    passphraseProtected: z.boolean(),
+  }),
+]);
+export type HostAuthSummary = z.infer<typeof hostAuthSummarySchema>;
+
+export const hostSummarySchema = z.strictObject({
+  name: z.string(),
+  address: z.string(),
+  port: z.number().int(),
+  user: z.string(),
+  auth: hostAuthSummarySchema,
+  jump: z.string().nullable(),
+  hostKey: pinnedHostKeySchema.nullable(),
+  /** Deployments that name this host. */
+  deployments: z.array(z.string()),
+  /** Secrets with a target on this host. */
+  targets: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type HostSummary = z.infer<typeof hostSummarySchema>;

@@ -103,6 +103,7 @@ export function secretMethods(
       return [...vault.state.deployments.values()].map((deployment): DeploymentSummary => ({
         name: deployment.name,
         description: deployment.description,
+        hosts: deployment.hosts,
         secrets: counts.get(deployment.name) ?? 0,
         createdAt: deployment.createdAt,
       }));

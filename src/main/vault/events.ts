@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import {
   deploymentNameSchema,
+  hostAddressSchema,
+  hostNameSchema,
+  portSchema,
+  sshFingerprintSchema,
+  sshUserSchema,
   generatorSpecSchema,
   labelSchema,
   secretMetadataSchema,
@@ -29,6 +34,25 @@ const versionMetaSchema = z.strictObject({
 export type VersionMeta = z.infer<typeof versionMetaSchema>;
 
 const empty = z.strictObject({});
+
+/** A host's login as stored: the private key and its passphrase are secret values. */
+export const hostAuthSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('agent') }),
+  z.strictObject({
+    kind: z.literal('key'),
+    privateKey: z.string().min(1).max(16384),
+    passphrase: z.string().max(1024).nullable(),
+    publicKey: z.string().max(16384),
+  }),
+]);
+export type HostAuth = z.infer<typeof hostAuthSchema>;
+
+const hostEndpointSchema = z.strictObject({
+  address: hostAddressSchema,
+  port: portSchema,
+  user: sshUserSchema,
+  jump: hostNameSchema.nullable(),
+});
 
 export const eventBodySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('vault.created'), data: empty }),
@@ -68,6 +92,47 @@ export const eventBodySchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('secret.copied'),
     data: z.strictObject({ secretId: id, versionId: id }),
+  }),
+  z.strictObject({
+    kind: z.literal('deployment.hosts-set'),
+    data: z.strictObject({ name: deploymentNameSchema, hosts: z.array(hostNameSchema).max(64) }),
+  }),
+  z.strictObject({
+    kind: z.literal('host.added'),
+    data: z.strictObject({
+      name: hostNameSchema,
+      ...hostEndpointSchema.shape,
+      auth: hostAuthSchema,
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('host.updated'),
+    data: z.strictObject({
+      name: hostNameSchema,
+      changes: hostEndpointSchema.partial().extend({ auth: hostAuthSchema.optional() }),
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('host.removed'),
+    data: z.strictObject({ name: hostNameSchema }),
+  }),
+  z.strictObject({
+    kind: z.literal('host.trusted'),
+    data: z.strictObject({
+      name: hostNameSchema,
+      algorithm: z.string().max(64),
+      fingerprint: sshFingerprintSchema,
+      /** The pin this one replaced: an explicit re-trust after a key change. */
+      replaced: sshFingerprintSchema.nullable(),
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('host.key-refused'),
+    data: z.strictObject({
+      name: hostNameSchema,
+      expected: sshFingerprintSchema,
+      presented: sshFingerprintSchema,
+    }),
   }),
   z.strictObject({
     kind: z.literal('secrets.imported'),

@@ -1,4 +1,11 @@
-import type { DeploymentRecord, SecretRecord, VaultState, VersionRecord } from './state';
+import type {
+  DeploymentRecord,
+  HostAuthRecord,
+  HostRecord,
+  SecretRecord,
+  VaultState,
+  VersionRecord,
+} from './state';
 import { refOf } from './state';
 import { SecretValue } from './secret-value';
 
@@ -10,13 +17,38 @@ const SNAPSHOT_FORMAT = 1;
 
 type StoredVersion = Omit<VersionRecord, 'value'> & { value: string };
 type StoredSecret = Omit<SecretRecord, 'versions'> & { versions: StoredVersion[] };
+type StoredAuth =
+  | { kind: 'agent' }
+  | { kind: 'key'; privateKey: string; passphrase: string | null; publicKey: string };
+type StoredHost = Omit<HostRecord, 'auth'> & { auth: StoredAuth };
 
 interface StoredSnapshot {
   format: number;
   eventCount: number;
   headHash: string;
-  deployments: DeploymentRecord[];
+  /** `hosts` is absent in snapshots written before hosts existed. */
+  deployments: (Omit<DeploymentRecord, 'hosts'> & { hosts?: string[] })[];
   secrets: StoredSecret[];
+  /** Absent in snapshots written before hosts existed. */
+  hosts?: StoredHost[];
+}
+
+function storeAuth(auth: HostAuthRecord): StoredAuth {
+  if (auth.kind === 'agent') return auth;
+  return {
+    ...auth,
+    privateKey: auth.privateKey.reveal(),
+    passphrase: auth.passphrase?.reveal() ?? null,
+  };
+}
+
+function loadAuth(auth: StoredAuth): HostAuthRecord {
+  if (auth.kind === 'agent') return auth;
+  return {
+    ...auth,
+    privateKey: new SecretValue(auth.privateKey),
+    passphrase: auth.passphrase === null ? null : new SecretValue(auth.passphrase),
+  };
 }
 
 export function encodeSnapshot(state: VaultState): Buffer {
@@ -29,6 +61,7 @@ export function encodeSnapshot(state: VaultState): Buffer {
       ...secret,
       versions: secret.versions.map((version) => ({ ...version, value: version.value.reveal() })),
     })),
+    hosts: [...state.hosts.values()].map((host) => ({ ...host, auth: storeAuth(host.auth) })),
   };
   return Buffer.from(JSON.stringify(stored), 'utf8');
 }
@@ -39,8 +72,17 @@ export function decodeSnapshot(bytes: Buffer): VaultState {
     throw new Error(`unknown snapshot format ${String(stored.format)}`);
   }
   const state: VaultState = {
-    deployments: new Map(stored.deployments.map((d) => [d.name, d])),
+    // Field by field, in the order replaying creates them: `history verify` compares encodings.
+    deployments: new Map(
+      stored.deployments.map((d) => [
+        d.name,
+        { name: d.name, description: d.description, hosts: d.hosts ?? [], createdAt: d.createdAt },
+      ]),
+    ),
     secrets: new Map(),
+    hosts: new Map(
+      (stored.hosts ?? []).map((host) => [host.name, { ...host, auth: loadAuth(host.auth) }]),
+    ),
     refs: new Map(),
     eventCount: stored.eventCount,
     headHash: stored.headHash,

@@ -1,5 +1,5 @@
-import type { Label, SecretMetadata } from '../../shared/model';
-import type { VaultEvent, VersionMeta } from './events';
+import type { Label, PinnedHostKey, SecretMetadata } from '../../shared/model';
+import type { HostAuth, VaultEvent, VersionMeta } from './events';
 import { SecretValue } from './secret-value';
 
 /** The in-memory model: what replaying every event of a vault yields. */
@@ -7,7 +7,25 @@ import { SecretValue } from './secret-value';
 export interface DeploymentRecord {
   name: string;
   description: string;
+  /** Hosts the deployment runs on (`local` for this machine); older vaults have none. */
+  hosts: string[];
   createdAt: string;
+}
+
+export type HostAuthRecord =
+  | { kind: 'agent' }
+  | { kind: 'key'; privateKey: SecretValue; passphrase: SecretValue | null; publicKey: string };
+
+export interface HostRecord {
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  jump: string | null;
+  auth: HostAuthRecord;
+  hostKey: PinnedHostKey | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface VersionRecord extends VersionMeta {
@@ -29,6 +47,7 @@ export interface SecretRecord {
 export interface VaultState {
   deployments: Map<string, DeploymentRecord>;
   secrets: Map<string, SecretRecord>;
+  hosts: Map<string, HostRecord>;
   /** `deployment/name` -> secret id. */
   refs: Map<string, string>;
   /** Number of events applied; the next event gets this number. */
@@ -44,6 +63,7 @@ export function emptyState(genesisHash: string): VaultState {
   return {
     deployments: new Map(),
     secrets: new Map(),
+    hosts: new Map(),
     refs: new Map(),
     eventCount: 0,
     headHash: genesisHash,
@@ -64,6 +84,22 @@ function secretById(state: VaultState, id: string): SecretRecord {
   return secret;
 }
 
+function hostByName(state: VaultState, name: string): HostRecord {
+  const host = state.hosts.get(name);
+  if (!host) throw new InconsistentEventError(`event refers to unknown host ${name}`);
+  return host;
+}
+
+function authRecord(auth: HostAuth): HostAuthRecord {
+  if (auth.kind === 'agent') return { kind: 'agent' };
+  return {
+    kind: 'key',
+    privateKey: new SecretValue(auth.privateKey),
+    passphrase: auth.passphrase === null ? null : new SecretValue(auth.passphrase),
+    publicKey: auth.publicKey,
+  };
+}
+
 export function applyEvent(state: VaultState, event: VaultEvent): void {
   if (event.n !== state.eventCount || event.prev !== state.headHash) {
     throw new InconsistentEventError(
@@ -81,7 +117,47 @@ function applyBody(state: VaultState, event: VaultEvent): void {
       if (state.deployments.has(event.data.name)) {
         throw new InconsistentEventError(`deployment ${event.data.name} already exists`);
       }
-      state.deployments.set(event.data.name, { ...event.data, createdAt: event.at });
+      state.deployments.set(event.data.name, { ...event.data, hosts: [], createdAt: event.at });
+      return;
+    }
+    case 'deployment.hosts-set': {
+      const deployment = state.deployments.get(event.data.name);
+      if (!deployment) throw new InconsistentEventError(`no deployment ${event.data.name}`);
+      deployment.hosts = [...event.data.hosts];
+      return;
+    }
+    case 'host.added': {
+      const { name, auth, ...endpoint } = event.data;
+      if (state.hosts.has(name)) throw new InconsistentEventError(`host ${name} already exists`);
+      state.hosts.set(name, {
+        name,
+        ...endpoint,
+        auth: authRecord(auth),
+        hostKey: null,
+        createdAt: event.at,
+        updatedAt: event.at,
+      });
+      return;
+    }
+    case 'host.updated': {
+      const host = hostByName(state, event.data.name);
+      const { auth, ...endpoint } = event.data.changes;
+      Object.assign(host, endpoint, auth ? { auth: authRecord(auth) } : {});
+      // A new address may be a different machine: its key must be confirmed again.
+      if (endpoint.address !== undefined || endpoint.port !== undefined) host.hostKey = null;
+      host.updatedAt = event.at;
+      return;
+    }
+    case 'host.removed': {
+      hostByName(state, event.data.name);
+      state.hosts.delete(event.data.name);
+      return;
+    }
+    case 'host.trusted': {
+      const host = hostByName(state, event.data.name);
+      const { algorithm, fingerprint } = event.data;
+      host.hostKey = { algorithm, fingerprint, trustedAt: event.at };
+      host.updatedAt = event.at;
       return;
     }
     case 'secret.created': {
@@ -125,6 +201,7 @@ function applyBody(state: VaultState, event: VaultEvent): void {
     case 'secret.revealed':
     case 'secret.copied':
     case 'secrets.imported':
+    case 'host.key-refused':
       // History-only events: recorded, no change to the inventory.
       return;
   }

@@ -337,6 +337,11 @@ export class Vault {
   }
 
   #learnValues(redactor: Redactor): void {
+    for (const host of this.#journal.state.hosts.values()) {
+      if (host.auth.kind !== 'key') continue;
+      redactor.add(host.auth.privateKey.reveal());
+      if (host.auth.passphrase) redactor.add(host.auth.passphrase.reveal());
+    }
     for (const secret of this.#journal.state.secrets.values()) {
       for (const version of secret.versions) redactor.add(version.value.reveal());
     }
