@@ -5,6 +5,13 @@ import {
   deploymentSummarySchema,
   generatorSpecSchema,
   historyEventSchema,
+  formatNameSchema,
+  hostAddressSchema,
+  hostNameSchema,
+  hostSummarySchema,
+  portSchema,
+  sshFingerprintSchema,
+  sshUserSchema,
   secretDetailSchema,
   secretMetadataSchema,
   secretRefSchema,
@@ -177,6 +184,88 @@ export const copyResultSchema = z.discriminatedUnion('by', [
 ]);
 export type CopyResult = z.infer<typeof copyResultSchema>;
 
+/** How a host logs Rekey in; a private key given here is kept in the vault, never returned. */
+export const loginChoiceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('agent') }),
+  z.strictObject({ kind: z.literal('generate') }),
+  z.strictObject({
+    kind: z.literal('import'),
+    privateKey: z.string().min(1).max(16384),
+    passphrase: z.string().max(1024).optional(),
+  }),
+]);
+export type LoginChoice = z.infer<typeof loginChoiceSchema>;
+
+const hostName = z.strictObject({ name: hostNameSchema });
+
+export const hostKeyProbeSchema = z.strictObject({
+  name: z.string(),
+  algorithm: z.string(),
+  /** What the host presents now, in OpenSSH's SHA256 format. */
+  fingerprint: z.string(),
+  pinned: z.string().nullable(),
+  status: z.enum(['unknown', 'match', 'changed']),
+});
+export type HostKeyProbe = z.infer<typeof hostKeyProbeSchema>;
+
+export const hostTestSchema = z.strictObject({
+  name: z.string(),
+  latencyMs: z.number(),
+  remoteUser: z.string(),
+  system: z.string(),
+});
+
+export const sshConfigCandidateSchema = z.strictObject({
+  name: z.string(),
+  address: z.string(),
+  port: z.number().int(),
+  user: z.string(),
+  jump: z.string().nullable(),
+  login: z.enum(['key', 'agent']),
+  /** Why a key could not be taken over (passphrase-protected, unreadable); null when fine. */
+  note: z.string().nullable(),
+  /** The host key pin taken over from known_hosts, if the user's OpenSSH already trusts one. */
+  pinned: z.string().nullable(),
+  exists: z.boolean(),
+});
+
+const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^\//, 'expected an absolute path on the host, e.g. /srv/synctv');
+
+export const scanFindingSchema = z.strictObject({
+  path: z.string(),
+  format: formatNameSchema,
+  key: z.string(),
+  line: z.number().int(),
+  /** The service the key belongs to, when Rekey knows it. */
+  service: z.string().nullable(),
+  suggestedName: z.string(),
+  strength: strengthSchema,
+  fingerprint: z.string(),
+  /** A secret in the inventory whose current value is this one. */
+  sameValueAs: z.array(z.string()),
+  /** A secret that already names this file and key as a target. */
+  trackedBy: z.string().nullable(),
+});
+export type ScanFinding = z.infer<typeof scanFindingSchema>;
+
+export const scanReportSchema = z.strictObject({
+  host: z.string(),
+  filesRead: z.number().int(),
+  findings: z.array(scanFindingSchema),
+  skipped: z.array(z.strictObject({ path: z.string(), reason: z.string() })),
+});
+
+export const adoptPickSchema = z.strictObject({
+  path: absolutePath,
+  format: formatNameSchema,
+  key: z.string().max(512),
+  name: z.string().max(128),
+});
+
 export const contract = {
   'app.info': method(none, appInfoSchema),
   'vault.status': method(z.strictObject({}), vaultStatusSchema),
@@ -204,6 +293,74 @@ export const contract = {
   'preferences.update': method(preferencesSchema.partial(), preferencesSchema),
   'dashboard.summary': method(none, dashboardSchema),
   'deployments.list': method(z.strictObject({}), z.array(deploymentSummarySchema)),
+  'deployments.setHosts': method(
+    z.strictObject({ name: deploymentNameSchema, hosts: z.array(hostNameSchema).max(64) }),
+    deploymentSummarySchema,
+  ),
+  'hosts.list': method(z.strictObject({}), z.array(hostSummarySchema)),
+  'hosts.get': method(hostName, hostSummarySchema),
+  'hosts.add': method(
+    z.strictObject({
+      name: hostNameSchema,
+      address: hostAddressSchema,
+      port: portSchema.optional(),
+      user: sshUserSchema.optional(),
+      jump: hostNameSchema.nullable().optional(),
+      login: loginChoiceSchema,
+    }),
+    hostSummarySchema,
+  ),
+  'hosts.update': method(
+    z.strictObject({
+      name: hostNameSchema,
+      address: hostAddressSchema.optional(),
+      port: portSchema.optional(),
+      user: sshUserSchema.optional(),
+      jump: hostNameSchema.nullable().optional(),
+      login: loginChoiceSchema.optional(),
+    }),
+    hostSummarySchema,
+  ),
+  'hosts.remove': method(hostName, z.strictObject({ name: z.string() })),
+  /** Connects only far enough to see the host key: the first step of pinning it. */
+  'hosts.probe': method(hostName, hostKeyProbeSchema),
+  /** Pins the key the user confirmed; refused when the host presents another one by now. */
+  'hosts.trust': method(
+    z.strictObject({ name: hostNameSchema, fingerprint: sshFingerprintSchema }),
+    hostSummarySchema,
+  ),
+  'hosts.test': method(hostName, hostTestSchema),
+  /** Reads OpenSSH's client config (and known_hosts for pins); adds the names in `add`. */
+  'hosts.importSshConfig': method(
+    z.strictObject({
+      configPath: z.string().max(4096).optional(),
+      knownHostsPath: z.string().max(4096).optional(),
+      add: z.array(z.string().max(64)).max(500).optional(),
+    }),
+    z.strictObject({ candidates: z.array(sshConfigCandidateSchema), added: z.array(z.string()) }),
+  ),
+  /** Read-only: finds secrets in the config files under `directories` on a host or `local`. */
+  'hosts.scan': method(
+    z.strictObject({
+      name: hostNameSchema,
+      directories: z.array(absolutePath).min(1).max(32),
+      maxDepth: z.number().int().min(0).max(8).optional(),
+    }),
+    scanReportSchema,
+  ),
+  /** Adds picked findings to the inventory, with their targets and the service's metadata. */
+  'hosts.adopt': method(
+    z.strictObject({
+      name: hostNameSchema,
+      deployment: deploymentNameSchema,
+      picks: z.array(adoptPickSchema).min(1).max(500),
+    }),
+    z.strictObject({
+      added: z.array(z.string()),
+      targetAdded: z.array(z.string()),
+      skipped: z.array(z.strictObject({ name: z.string(), reason: z.string() })),
+    }),
+  ),
   'secrets.list': method(secretFilterSchema, z.array(secretSummarySchema)),
   'secrets.get': method(refInput, secretDetailSchema),
   'secrets.add': method(

@@ -57,6 +57,10 @@ export const policySchema = z.discriminatedUnion('kind', [
 ]);
 export type Policy = z.infer<typeof policySchema>;
 
+/** The config formats Rekey edits one key of (src/main/formats). */
+export const FORMAT_NAMES = ['dotenv', 'yaml', 'json', 'toml', 'file'] as const;
+export const formatNameSchema = z.enum(FORMAT_NAMES);
+
 /** Where a secret lives on a host; the connectors issue gives these their full shape. */
 export const targetSchema = z.strictObject({
   host: z.string().min(1).max(128),

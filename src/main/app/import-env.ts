@@ -1,20 +1,12 @@
 import type { ImportReport, ParsedInput } from '../../shared/api';
 import { RekeyError } from '../../shared/errors';
 import { DEFAULT_METADATA, SECRET_NAME, type SecretMetadata } from '../../shared/model';
+import { looksSecret } from '../discovery/secret-keys';
 import { parseDotenv } from '../formats/dotenv';
 import { type NewValue, addVersion, createSecret } from '../vault/changes';
 import { currentVersion } from '../vault/state';
 import type { Vault } from '../vault/vault';
 import { prepareValue } from './secrets';
-
-/** Key names that hold secrets in the configs our users run (and credentials inside URLs). */
-const SECRET_KEY =
-  /(SECRET|PASSWORD|PASSWD|PASS$|PWD|TOKEN|API_?KEY|_KEY$|^KEY|PRIVATE|CREDENTIAL|AUTH|SALT|SIGNING|DSN)/i;
-const CREDENTIALS_IN_URL = /:\/\/[^/\s:@]+:[^/\s@]+@/;
-
-export function looksSecret(key: string, value: string): boolean {
-  return SECRET_KEY.test(key) || CREDENTIALS_IN_URL.test(value);
-}
 
 interface Candidate {
   key: string;

@@ -5,6 +5,7 @@ import { dashboardMethods } from './dashboard';
 import { generatorMethods } from './generator';
 import { type Implementation, handle } from './handle';
 import { historyMethods } from './history';
+import { hostMethods } from './hosts';
 import { importEnv } from './import-env';
 import { preferenceMethods } from './preferences';
 import { secretMethods } from './secrets';
@@ -29,6 +30,13 @@ const CHANGING: ReadonlySet<MethodName> = new Set([
   'secrets.remove',
   'secrets.importEnv',
   'vault.compact',
+  'deployments.setHosts',
+  'hosts.add',
+  'hosts.update',
+  'hosts.remove',
+  'hosts.trust',
+  'hosts.importSshConfig',
+  'hosts.adopt',
 ]);
 
 /** Calls a window may make on its own (status checks): they do not postpone the idle lock. */
@@ -42,6 +50,7 @@ export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp
     ...dashboardMethods(session),
     ...secretMethods(session),
     'secrets.importEnv': async (input) => importEnv(session.requireVault(), input),
+    ...hostMethods(session),
     ...historyMethods(session),
     ...generatorMethods(),
     ...strengthMethods(),

@@ -35,6 +35,7 @@ export class AppSession {
   readonly preferences: PreferenceStore;
   readonly clipboard: ClipboardGuard | null;
   readonly #idleLock: IdleLock | null;
+  readonly #lockListeners = new Set<() => void>();
 
   constructor(readonly options: AppOptions) {
     this.vaultPath = options.vaultPath;
@@ -65,10 +66,16 @@ export class AppSession {
     this.emit({ type: 'vault.unlocked' });
   }
 
+  /** Runs whenever the vault locks: what was opened with its keys (connections) closes too. */
+  onLock(listener: () => void): void {
+    this.#lockListeners.add(listener);
+  }
+
   /** Forgets the key; `reason` null when no one needs telling (replaced by another vault). */
   lock(reason: Extract<AppEvent, { type: 'vault.locked' }>['reason'] | null): void {
     this.#idleLock?.stop();
     void this.clipboard?.clearNow();
+    for (const listener of this.#lockListeners) listener();
     if (!this.vault) return;
     this.vault.close();
     this.vault = null;

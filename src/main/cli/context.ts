@@ -87,6 +87,11 @@ export class CliContext {
     this.io.stdout.write(`${value}\n`);
   }
 
+  /** Notices for the person at the terminal (stderr), so stdout stays parseable. */
+  notice(text: string): void {
+    this.io.stderr.write(`${this.redact(text)}\n`);
+  }
+
   warn(text: string): void {
     this.io.stderr.write(`warning: ${this.redact(text)}\n`);
   }

@@ -3,6 +3,7 @@ import { EXIT_CODES, isRekeyError } from '../../shared/errors';
 import { registerDeploymentCommands } from './commands/deployment';
 import { registerGenerateCommand } from './commands/generate';
 import { registerHistoryCommands } from './commands/history';
+import { registerHostCommands } from './commands/host';
 import { registerImportCommands } from './commands/import';
 import { registerSecretCommands } from './commands/secret';
 import { registerUiCommand } from './commands/ui';
@@ -50,6 +51,7 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerSecretCommands(program, io);
   registerImportCommands(program, io);
   registerDeploymentCommands(program, io);
+  registerHostCommands(program, io);
   registerHistoryCommands(program, io);
   registerGenerateCommand(program, io);
   registerUiCommand(program, io);

@@ -45,7 +45,7 @@ export interface ExecRequest {
   env?: Readonly<Record<string, string>>;
   /** Working directory; the login directory (SSH) or the process's directory (local) otherwise. */
   cwd?: string;
-  /** Milliseconds before the command is killed and the call fails with CONNECTOR_TIMEOUT. */
+  /** Milliseconds before the command is killed and the call fails with CONNECTION_TIMEOUT. */
   timeoutMs?: number;
 }
 
@@ -75,7 +75,7 @@ export interface Connector {
   restoreBackup(path: string, backupPath: string): Promise<void>;
   /** null when nothing exists at `path`. */
   stat(path: string): Promise<FileStat | null>;
-  /** Entries of a directory (names only); throws CONNECTOR_NOT_FOUND when it does not exist. */
+  /** Entries of a directory (names only); throws NOT_FOUND when it does not exist. */
   list(path: string): Promise<string[]>;
   exec(request: ExecRequest): Promise<ExecResult>;
   /**

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import { RekeyError } from '../../shared/errors';
 import type { HostAuth } from '../vault/events';
+import { describeHostKey } from './host-key';
 
 /**
  * The key pairs Rekey logs in with, kept in the vault. Generated keys are ed25519 in OpenSSH's
@@ -9,12 +9,10 @@ import type { HostAuth } from '../vault/events';
  * their passphrase, so they stay usable by OpenSSH too. ssh2 parses both: no key parsing here.
  */
 
-export type KeyLogin = Extract<HostAuth, { kind: 'key' }>;
+// ssh2 is CommonJS: the ESM bundle of the CLI can only import its default export.
+const { utils } = ssh2;
 
-/** `SHA256:` and unpadded base64 of the key blob's SHA-256: what `ssh-keygen -lf` prints. */
-export function sshFingerprint(keyBlob: Buffer): string {
-  return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
-}
+export type KeyLogin = Extract<HostAuth, { kind: 'key' }>;
 
 export function generateLoginKey(comment: string): KeyLogin {
   const pair = utils.generateKeyPairSync('ed25519', { comment });
@@ -53,5 +51,5 @@ export function importLoginKey(privateKey: string, passphrase: string | null): K
 export function publicKeyFingerprint(publicKey: string): string {
   const blob = publicKey.trim().split(/\s+/)[1];
   if (!blob) throw new RekeyError('INVALID_INPUT', 'Not a public key line');
-  return sshFingerprint(Buffer.from(blob, 'base64'));
+  return describeHostKey(Buffer.from(blob, 'base64')).fingerprint;
 }

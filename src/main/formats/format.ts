@@ -1,4 +1,5 @@
 import { RekeyError } from '../../shared/errors';
+import { FORMAT_NAMES } from '../../shared/model';
 import { dotenvFormat } from './dotenv-edit';
 import { jsonFormat } from './json';
 import { secretFileFormat } from './secret-file';
@@ -18,7 +19,7 @@ import { yamlFormat } from './yaml';
  * `keys.APIxxxxxxxx`; for dotenv the variable name; for file the empty string.
  */
 
-export const FORMAT_NAMES = ['dotenv', 'yaml', 'json', 'toml', 'file'] as const;
+export { FORMAT_NAMES };
 export type FormatName = (typeof FORMAT_NAMES)[number];
 
 export interface FormatEntry {

@@ -4,9 +4,18 @@ import type { CliIo } from '../context';
 import { table } from '../format';
 
 export function registerDeploymentCommands(program: Command, io: CliIo): void {
-  program
-    .command('deployment')
-    .description('deployments (stacks) in the vault')
+  const deployment = program.command('deployment').description('deployments (stacks) in the vault');
+  deployment
+    .command('hosts <deployment> [hosts...]')
+    .description('set the hosts a deployment runs on ("local" is this machine); none to clear')
+    .action(
+      action(io, async (context, name: string, hosts: string[]) => {
+        await context.unlock();
+        const updated = await context.call('deployments.setHosts', { name, hosts });
+        context.print(`${updated.name} runs on ${updated.hosts.join(', ') || 'no host'}`);
+      }),
+    );
+  deployment
     .command('list')
     .description('list deployments and how many secrets each holds')
     .option('--json', 'print the result as JSON')
@@ -19,8 +28,13 @@ export function registerDeploymentCommands(program: Command, io: CliIo): void {
         else
           context.print(
             table(
-              ['DEPLOYMENT', 'SECRETS', 'CREATED'],
-              deployments.map((d) => [d.name, String(d.secrets), d.createdAt]),
+              ['DEPLOYMENT', 'HOSTS', 'SECRETS', 'CREATED'],
+              deployments.map((d) => [
+                d.name,
+                d.hosts.join(',') || '-',
+                String(d.secrets),
+                d.createdAt,
+              ]),
             ),
           );
       }),
