@@ -28,7 +28,13 @@ Exit codes:
   8   the vault is busy: another process held its lock past --lock-timeout
   9   no such secret or version
   10  already exists
-  11  history verification failed`;
+  11  history verification failed
+  12  host unreachable: connection refused, timed out or lost
+  13  SSH login refused
+  14  host key not trusted yet (rekey host trust)
+  15  host key CHANGED: connection refused
+  16  a command on the host failed
+  17  a config file could not be parsed`;
 
 export function buildProgram(io: CliIo, version: string): Command {
   const program = new Command('rekey')
