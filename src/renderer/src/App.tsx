@@ -3,11 +3,13 @@ import { connect, errorMessage } from './api/client';
 import { CommandPalette } from './components/CommandPalette';
 import { Toasts } from './components/Toasts';
 import { useHistory } from './stores/history';
+import { useHosts } from './stores/hosts';
 import { useSecrets } from './stores/secrets';
 import { useSession } from './stores/session';
 import { Dashboard } from './views/Dashboard';
 import { FirstRun } from './views/FirstRun';
 import { History } from './views/History';
+import { Hosts } from './views/Hosts';
 import { Inventory } from './views/Inventory';
 import { Settings } from './views/Settings';
 import { Unlock } from './views/Unlock';
@@ -40,6 +42,7 @@ export function App() {
     if (state !== 'unlocked') {
       useSecrets.getState().reset();
       useHistory.getState().reset();
+      useHosts.getState().reset();
     }
   }, [state]);
 
@@ -59,6 +62,7 @@ export function App() {
     <>
       {view === 'dashboard' ? <Dashboard /> : null}
       {view === 'inventory' ? <Inventory /> : null}
+      {view === 'hosts' ? <Hosts /> : null}
       {view === 'history' ? <History /> : null}
       {view === 'settings' ? <Settings /> : null}
       <CommandPalette />

@@ -89,6 +89,24 @@ export function CommandPalette() {
               Import a .env file
             </Command.Item>
             <Command.Item
+              value="add host server ssh"
+              onSelect={run(() => (navigate('hosts'), openDialog('add-host')))}
+            >
+              Add a host
+            </Command.Item>
+            <Command.Item
+              value="import hosts ssh config"
+              onSelect={run(() => (navigate('hosts'), openDialog('import-ssh-config')))}
+            >
+              Import hosts from ~/.ssh/config
+            </Command.Item>
+            <Command.Item
+              value="scan host for secrets find discover config files"
+              onSelect={run(() => (navigate('hosts'), openDialog('scan-host')))}
+            >
+              Scan a host for secrets
+            </Command.Item>
+            <Command.Item
               value="change password"
               onSelect={run(() => (navigate('settings'), openDialog('change-password')))}
             >

@@ -74,3 +74,36 @@ export function Dialog(props: {
     </div>
   );
 }
+
+/**
+ * Cancel and the one action of a dialog. While busy the action is marked, not disabled: a
+ * disabled button drops keyboard focus, and Esc would stop closing the dialog. The action
+ * itself ignores a second press (see useSubmit).
+ */
+export function DialogActions(props: {
+  onCancel(): void;
+  onConfirm(): void;
+  label: ReactNode;
+  testId: string;
+  busy?: boolean;
+  /** Not ready to act, e.g. a confirmation not typed yet. */
+  disabled?: boolean;
+  tone?: 'primary' | 'danger';
+}) {
+  return (
+    <>
+      <button className="button" onClick={props.onCancel}>
+        Cancel
+      </button>
+      <button
+        className={props.tone === 'danger' ? 'button danger solid' : 'button primary'}
+        aria-busy={props.busy ?? false}
+        disabled={props.disabled}
+        onClick={props.onConfirm}
+        data-testid={props.testId}
+      >
+        {props.label}
+      </button>
+    </>
+  );
+}

@@ -6,6 +6,7 @@ import { Icon, type IconName } from './icons';
 const NAV: { view: View; label: string; icon: IconName }[] = [
   { view: 'dashboard', label: 'Dashboard', icon: 'dashboard' },
   { view: 'inventory', label: 'Inventory', icon: 'list' },
+  { view: 'hosts', label: 'Hosts', icon: 'server' },
   { view: 'history', label: 'History', icon: 'history' },
   { view: 'settings', label: 'Settings', icon: 'settings' },
 ];
@@ -13,6 +14,7 @@ const NAV: { view: View; label: string; icon: IconName }[] = [
 export const VIEW_TITLES: Record<View, string> = {
   dashboard: 'Dashboard',
   inventory: 'Inventory',
+  hosts: 'Hosts',
   history: 'History',
   settings: 'Settings',
 };

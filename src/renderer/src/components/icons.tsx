@@ -23,6 +23,7 @@ const paths = {
   shield: 'M12 3 4 6v6c0 5 3.4 8.3 8 9 4.6-.7 8-4 8-9V6l-8-3Zm-3 9 2 2 4-4',
   close: 'M6 6l12 12M18 6 6 18',
   download: 'M12 4v12M7 11l5 5 5-5M4 20h16',
+  server: 'M4 4h16v7H4zM4 13h16v7H4zM8 7.5h.01M8 16.5h.01M12 7.5h4M12 16.5h4',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,6 +1,15 @@
 import { create } from 'zustand';
 
-export type DialogName = 'add-secret' | 'import-env' | 'change-password' | null;
+/** `scan-host` scans the selected host (or `local` when none is), `scan-local` this machine. */
+export type DialogName =
+  | 'add-secret'
+  | 'import-env'
+  | 'change-password'
+  | 'add-host'
+  | 'import-ssh-config'
+  | 'scan-host'
+  | 'scan-local'
+  | null;
 
 export interface Toast {
   id: number;

@@ -1,10 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { THEMES, type Preferences } from '../../../shared/api';
 import { call, errorMessage } from '../api/client';
-import { Dialog } from '../components/Dialog';
+import { Dialog, DialogActions } from '../components/Dialog';
 import { Field, FormError } from '../components/Field';
 import { Shell } from '../components/Shell';
 import { StrengthMeter } from '../components/StrengthMeter';
+import { useSubmit } from '../components/use-submit';
 import { useSession } from '../stores/session';
 import { useUi } from '../stores/ui';
 
@@ -198,27 +199,18 @@ function ChangePasswordDialog({ onClose }: { onClose(): void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const progress = useSession((state) => state.kdfProgress);
   const refresh = useSession((state) => state.refreshStatus);
   const toast = useUi((state) => state.toast);
 
-  const submit = async () => {
-    if (next.length < 8) return setError('Use at least 8 characters; a passphrase is best.');
-    if (next !== repeat) return setError('The new passwords differ.');
-    setBusy(true);
-    setError(null);
-    try {
-      await call('vault.changePassword', { currentPassword: current, newPassword: next });
-      await refresh();
-      toast('success', 'Password changed. Use the new one from now on.');
-      onClose();
-    } catch (failure) {
-      setError(errorMessage(failure));
-      setBusy(false);
-    }
-  };
+  const { submit, busy, error } = useSubmit(async (fail) => {
+    if (next.length < 8) return fail('Use at least 8 characters; a passphrase is best.');
+    if (next !== repeat) return fail('The new passwords differ.');
+    await call('vault.changePassword', { currentPassword: current, newPassword: next });
+    await refresh();
+    toast('success', 'Password changed. Use the new one from now on.');
+    onClose();
+  });
 
   return (
     <Dialog
@@ -226,19 +218,13 @@ function ChangePasswordDialog({ onClose }: { onClose(): void }) {
       onClose={onClose}
       testId="change-password-dialog"
       footer={
-        <>
-          <button className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="button primary"
-            disabled={busy}
-            onClick={() => void submit()}
-            data-testid="confirm-change-password"
-          >
-            {busy ? `Re-wrapping… ${Math.round((progress ?? 0) * 100)}%` : 'Change password'}
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          onConfirm={() => void submit()}
+          label={busy ? `Re-wrapping… ${Math.round((progress ?? 0) * 100)}%` : 'Change password'}
+          busy={busy}
+          testId="confirm-change-password"
+        />
       }
     >
       <Field label="Current password">

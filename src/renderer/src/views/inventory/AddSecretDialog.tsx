@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { DEFAULT_METADATA, secretRefSchema } from '../../../../shared/model';
-import { call, errorMessage } from '../../api/client';
-import { Dialog } from '../../components/Dialog';
+import { call } from '../../api/client';
+import { Dialog, DialogActions } from '../../components/Dialog';
 import { Field, FormError } from '../../components/Field';
 import { StrengthMeter } from '../../components/StrengthMeter';
+import { useSubmit } from '../../components/use-submit';
 import { useSecrets } from '../../stores/secrets';
 import { useUi } from '../../stores/ui';
 import { MetadataFields } from './MetadataFields';
@@ -19,41 +20,32 @@ export function AddSecretDialog({ onClose }: { onClose(): void }) {
   }));
   const [errors, setErrors] = useState<DraftErrors>({});
   const [refError, setRefError] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const load = useSecrets((state) => state.load);
   const select = useSecrets((state) => state.select);
   const toast = useUi((state) => state.toast);
 
-  const submit = async () => {
-    setError(null);
+  const { submit, busy, error } = useSubmit(async (fail) => {
     const refCheck = secretRefSchema.safeParse(ref.trim());
     setRefError(refCheck.success ? null : (refCheck.error.issues[0]?.message ?? 'Invalid name'));
     const parsed = metadataFrom(draft);
     setErrors('errors' in parsed ? parsed.errors : {});
     if (!refCheck.success || 'errors' in parsed) return;
-    if (mode === 'enter' && !value) return setError('Enter the value, or let Rekey generate one');
+    if (mode === 'enter' && !value) return fail('Enter the value, or let Rekey generate one');
     const spec = parsed.metadata.generator ?? parseSpec('base64:32');
-    setBusy(true);
-    try {
-      const created = await call('secrets.add', {
-        ref: refCheck.data,
-        metadata: parsed.metadata,
-        value:
-          mode === 'enter'
-            ? { kind: 'enter', value }
-            : { kind: 'generate', ...(typeof spec === 'string' ? {} : { spec }) },
-      });
-      setValue('');
-      await load();
-      await select(created.ref);
-      toast('success', `Added ${created.ref}`);
-      onClose();
-    } catch (failure) {
-      setError(errorMessage(failure));
-      setBusy(false);
-    }
-  };
+    const created = await call('secrets.add', {
+      ref: refCheck.data,
+      metadata: parsed.metadata,
+      value:
+        mode === 'enter'
+          ? { kind: 'enter', value }
+          : { kind: 'generate', ...(typeof spec === 'string' ? {} : { spec }) },
+    });
+    setValue('');
+    await load();
+    await select(created.ref);
+    toast('success', `Added ${created.ref}`);
+    onClose();
+  });
 
   const [deployment = '', name = ''] = ref.split('/');
   return (
@@ -62,19 +54,13 @@ export function AddSecretDialog({ onClose }: { onClose(): void }) {
       onClose={onClose}
       testId="add-secret-dialog"
       footer={
-        <>
-          <button className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="button primary"
-            onClick={() => void submit()}
-            disabled={busy}
-            data-testid="save-secret"
-          >
-            Add secret
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          onConfirm={() => void submit()}
+          label="Add secret"
+          busy={busy}
+          testId="save-secret"
+        />
       }
     >
       <Field label="Name" error={refError} hint="deployment/name, e.g. synctv-prod/jwt.secret">

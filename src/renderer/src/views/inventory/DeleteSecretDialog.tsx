@@ -1,29 +1,25 @@
 import { useState } from 'react';
-import { call, errorMessage } from '../../api/client';
-import { Dialog } from '../../components/Dialog';
+import { call } from '../../api/client';
+import { Dialog, DialogActions } from '../../components/Dialog';
 import { Field, FormError } from '../../components/Field';
+import { useSubmit } from '../../components/use-submit';
 import { useSecrets } from '../../stores/secrets';
 import { useUi } from '../../stores/ui';
 
 /** Removing needs the name typed out; the versions stay in the history either way. */
 export function DeleteSecretDialog({ refName, onClose }: { refName: string; onClose(): void }) {
   const [typed, setTyped] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const select = useSecrets((state) => state.select);
   const load = useSecrets((state) => state.load);
   const toast = useUi((state) => state.toast);
 
-  const remove = async () => {
-    try {
-      await call('secrets.remove', { ref: refName });
-      await select(null);
-      await load();
-      toast('success', `Removed ${refName} from the inventory`);
-      onClose();
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
-  };
+  const { submit, busy, error } = useSubmit(async () => {
+    await call('secrets.remove', { ref: refName });
+    await select(null);
+    await load();
+    toast('success', `Removed ${refName} from the inventory`);
+    onClose();
+  });
 
   return (
     <Dialog
@@ -31,19 +27,15 @@ export function DeleteSecretDialog({ refName, onClose }: { refName: string; onCl
       onClose={onClose}
       testId="delete-dialog"
       footer={
-        <>
-          <button className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="button danger solid"
-            disabled={typed !== refName}
-            onClick={() => void remove()}
-            data-testid="confirm-delete"
-          >
-            Delete
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          onConfirm={() => void submit()}
+          label="Delete"
+          tone="danger"
+          busy={busy}
+          disabled={typed !== refName}
+          testId="confirm-delete"
+        />
       }
     >
       <p>

@@ -161,9 +161,27 @@ function MetadataView({ detail }: { detail: SecretDetail }) {
         <dd>{metadata.tags.length ? metadata.tags.join(', ') : '–'}</dd>
         <dt>Lives in</dt>
         <dd>
-          {metadata.targets.length
-            ? metadata.targets.map((t) => `${t.host}:${t.path}#${t.key}`).join(', ')
-            : 'no targets yet'}
+          {metadata.targets.length ? (
+            <ul className="targets" data-testid="targets">
+              {metadata.targets.map((target) => (
+                <li key={`${target.host}|${target.path}|${target.key}`}>
+                  <span className="badge">{target.host}</span>
+                  <span className="mono">{target.path}</span>
+                  <span className="faint">
+                    {target.format}
+                    {target.key ? (
+                      <>
+                        {' · '}
+                        <span className="mono">{target.key}</span>
+                      </>
+                    ) : null}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            'no targets yet'
+          )}
         </dd>
         {problems.length ? (
           <>

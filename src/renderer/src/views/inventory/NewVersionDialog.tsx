@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import type { SecretDetail } from '../../../../shared/model';
-import { call, errorMessage } from '../../api/client';
-import { Dialog } from '../../components/Dialog';
+import { call } from '../../api/client';
+import { Dialog, DialogActions } from '../../components/Dialog';
 import { Field, FormError } from '../../components/Field';
 import { StrengthMeter } from '../../components/StrengthMeter';
+import { useSubmit } from '../../components/use-submit';
 import { useSecrets } from '../../stores/secrets';
 import { useUi } from '../../stores/ui';
 import { formatSpec, parseSpec } from './metadata-form';
@@ -15,36 +16,27 @@ export function NewVersionDialog({ detail, onClose }: { detail: SecretDetail; on
     detail.metadata.generator ? formatSpec(detail.metadata.generator) : 'base64:32',
   );
   const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const reloadDetail = useSecrets((state) => state.reloadDetail);
   const load = useSecrets((state) => state.load);
   const toast = useUi((state) => state.toast);
   const { deployment, name } = detail;
 
-  const submit = async () => {
-    setError(null);
+  const { submit, busy, error } = useSubmit(async (fail) => {
     const parsed = mode === 'generate' ? parseSpec(spec) : null;
-    if (typeof parsed === 'string') return setError(parsed);
-    if (mode === 'enter' && !value) return setError('Enter the new value');
-    setBusy(true);
-    try {
-      const next = await call('secrets.setValue', {
-        ref: detail.ref,
-        value:
-          mode === 'generate' && parsed
-            ? { kind: 'generate', spec: parsed }
-            : { kind: 'enter', value },
-      });
-      setValue('');
-      await Promise.all([reloadDetail(), load()]);
-      toast('success', `New value for ${detail.ref}: fp:${next.currentFingerprint ?? ''}`);
-      onClose();
-    } catch (failure) {
-      setError(errorMessage(failure));
-      setBusy(false);
-    }
-  };
+    if (typeof parsed === 'string') return fail(parsed);
+    if (mode === 'enter' && !value) return fail('Enter the new value');
+    const next = await call('secrets.setValue', {
+      ref: detail.ref,
+      value:
+        mode === 'generate' && parsed
+          ? { kind: 'generate', spec: parsed }
+          : { kind: 'enter', value },
+    });
+    setValue('');
+    await Promise.all([reloadDetail(), load()]);
+    toast('success', `New value for ${detail.ref}: fp:${next.currentFingerprint ?? ''}`);
+    onClose();
+  });
 
   return (
     <Dialog
@@ -52,19 +44,13 @@ export function NewVersionDialog({ detail, onClose }: { detail: SecretDetail; on
       onClose={onClose}
       testId="new-version-dialog"
       footer={
-        <>
-          <button className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            className="button primary"
-            onClick={() => void submit()}
-            disabled={busy}
-            data-testid="save-version"
-          >
-            Store new value
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          onConfirm={() => void submit()}
+          label="Store new value"
+          busy={busy}
+          testId="save-version"
+        />
       }
     >
       <div className="tabs" role="tablist">
