@@ -1,21 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type RekeyApp, createApp } from '../../src/main/app';
-import type { MethodName, MethodOutput } from '../../src/shared/api';
+import type { MethodName } from '../../src/shared/api';
+import { ok } from '../helpers/app';
 import { useTempDirs } from '../helpers/temp';
 import { FAST_KDF, PASSWORD } from '../helpers/vault';
 
 const DAY = 86_400_000;
-
-async function ok<M extends MethodName>(
-  app: RekeyApp,
-  method: M,
-  input: unknown,
-): Promise<MethodOutput<M>> {
-  const result = await app.call(method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
 
 describe('the API contract implemented once', () => {
   const tempDir = useTempDirs();

@@ -3,22 +3,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type RekeyApp, createApp } from '../../src/main/app';
-import type { MethodName, MethodOutput } from '../../src/shared/api';
+import { ok } from '../helpers/app';
 import { useTempDirs } from '../helpers/temp';
 import { FAST_KDF, PASSWORD } from '../helpers/vault';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/formats/', import.meta.url));
 const JWT = 'RfTrUfAdqr7OrWeBjZ2+N3jo2ujYy99gsB/KfGN/SEA=';
-
-async function ok<M extends MethodName>(
-  app: RekeyApp,
-  method: M,
-  input: unknown,
-): Promise<MethodOutput<M>> {
-  const result = await app.call(method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
 
 describe('discovery on this machine', () => {
   const tempDir = useTempDirs();

@@ -17,8 +17,11 @@ import type { HostConnections } from './host-connections';
  * the main process; the report carries strength and fingerprints only.
  */
 
-function checkHost(vault: Vault, name: string): void {
+/** The host's connector, after checking that the vault knows the host (or it is `local`). */
+async function connectorOf(vault: Vault, connections: HostConnections, name: string) {
+  await vault.refresh();
   if (name !== LOCAL_HOST) findHost(vault.state, name);
+  return connections.connector(name);
 }
 
 export async function scan(
@@ -26,9 +29,7 @@ export async function scan(
   connections: HostConnections,
   input: ParsedInput<'hosts.scan'>,
 ) {
-  await vault.refresh();
-  checkHost(vault, input.name);
-  const connector = await connections.connector(input.name);
+  const connector = await connectorOf(vault, connections, input.name);
   const report = await scanHost(connector, input.directories, {
     ...DEFAULT_LIMITS,
     maxDepth: input.maxDepth ?? DEFAULT_LIMITS.maxDepth,
@@ -75,9 +76,7 @@ export async function adopt(
   connections: HostConnections,
   input: ParsedInput<'hosts.adopt'>,
 ) {
-  await vault.refresh();
-  checkHost(vault, input.name);
-  const connector = await connections.connector(input.name);
+  const connector = await connectorOf(vault, connections, input.name);
   const picked: {
     ref: string;
     value: string;
