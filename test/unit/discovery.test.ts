@@ -21,6 +21,10 @@ describe('discovery on this machine', () => {
     cpSync(join(FIXTURES, 'synctv'), join(srv, 'synctv'), { recursive: true });
     cpSync(join(FIXTURES, 'compose', '.env'), join(srv, 'matrix', '.env'));
     writeFileSync(join(srv, 'app', 'config.yaml'), 'api_token: changeme\nport: 8080\n');
+    writeFileSync(
+      join(srv, 'matrix', 'compose.yaml'),
+      'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: synapse\n      POSTGRES_PASSWORD: Qm9vdHN0cmFwLXBhc3N3b3JkLTAx\n',
+    );
     const app = createApp({ vaultPath: join(dir, 'vault.rekey'), source: 'desktop' });
     await ok(app, 'vault.create', { password: PASSWORD, kdf: FAST_KDF });
     return { app, srv };
@@ -29,7 +33,7 @@ describe('discovery on this machine', () => {
   it('reports secrets with service, strength and fingerprint, never a value', async () => {
     const { app, srv } = await stack();
     const report = await ok(app, 'hosts.scan', { name: 'local', directories: [srv] });
-    expect(report.filesRead).toBe(3);
+    expect(report.filesRead).toBe(4);
     const byKey = new Map(report.findings.map((f) => [`${f.path.slice(srv.length)}#${f.key}`, f]));
     expect(byKey.get('/synctv/config.yaml#jwt.secret')).toMatchObject({
       service: 'synctv',
@@ -43,6 +47,13 @@ describe('discovery on this machine', () => {
     expect(byKey.has('/matrix/.env#LIVEKIT_KEY')).toBe(false);
     expect(byKey.has('/matrix/.env#COMPOSE_PROJECT_NAME')).toBe(false);
     expect(byKey.get('/app/config.yaml#api_token')?.strength.rating).toBe('weak');
+    expect(
+      byKey.get('/matrix/compose.yaml#services.db.environment.POSTGRES_PASSWORD'),
+    ).toMatchObject({
+      service: null,
+      suggestedName: 'db.POSTGRES_PASSWORD',
+    });
+    expect(byKey.has('/matrix/compose.yaml#services.db.environment.POSTGRES_USER')).toBe(false);
 
     const output = JSON.stringify(report);
     for (const file of [join(srv, 'synctv', 'config.yaml'), join(srv, 'matrix', '.env')]) {

@@ -181,11 +181,17 @@ export function knownSecretFor(fileName: string, key: string): KnownSecret | und
   return KNOWN_SECRETS.find((known) => known.file.test(fileName) && known.key.test(key));
 }
 
+/** docker compose project files: secrets sit in the services' `environment:` maps. */
+export function isComposeFile(fileName: string): boolean {
+  return /^(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(fileName);
+}
+
 /** Config files worth reading: the services' own names, compose `.env` files, TOML/JSON configs. */
 export function isCandidateFile(fileName: string): boolean {
   return (
     KNOWN_SECRETS.some((known) => known.file.test(fileName)) ||
     /^(\.env(\..+)?|.+\.env)$/.test(fileName) ||
+    isComposeFile(fileName) ||
     /^(config|settings|secrets?)\.(ya?ml|json|toml)$/.test(fileName)
   );
 }

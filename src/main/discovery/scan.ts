@@ -137,6 +137,9 @@ function reasonOf(error: unknown): string {
 /** Inventory name for a finding: the service's own name for it, else the key's last parts. */
 export function suggestedName(found: FoundSecret): string {
   if (found.known) return found.known.name;
+  // `services.db.environment.POSTGRES_PASSWORD` in a compose file: `db.POSTGRES_PASSWORD`.
+  const composeVariable = /^services\.([^.]+)\.environment\.([^.]+)$/.exec(found.key);
+  if (composeVariable) return `${composeVariable[1]}.${composeVariable[2]}`;
   const name = found.key.replace(/[^A-Za-z0-9._:@/-]/g, '_').slice(0, 128);
   return /^[A-Za-z0-9_]/.test(name) ? name : `_${name}`.slice(0, 128);
 }
