@@ -1,6 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages Rekey's tests run against (real tools, not mocks).
 # Idempotent: installs only what is missing; uses sudo when not run as root.
+#
+# PostgreSQL and Redis are here for their programs only: the test harnesses start private
+# instances on random loopback ports (test/helpers/postgres.ts, test/helpers/redis.ts). The
+# install must not start the packages' system services, so while apt runs, a policy-rc.d
+# (Debian's switch for "do not start services from maintainer scripts") refuses every start,
+# unless the machine already has one of its own.
 set -eu
 
 PACKAGES="
@@ -11,6 +17,8 @@ bsdutils
 procps
 chromium
 fonts-dejavu-core
+postgresql
+redis-server
 "
 
 missing=""
@@ -28,6 +36,15 @@ fi
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
+
+POLICY=/usr/sbin/policy-rc.d
+if [ ! -e "$POLICY" ]; then
+  trap 'as_root rm -f "$POLICY"' EXIT
+  trap 'exit 130' INT TERM
+  printf '#!/bin/sh\n# Temporary, from Rekey scripts/install-test-deps.sh: no service starts.\nexit 101\n' |
+    as_root tee "$POLICY" >/dev/null
+  as_root chmod 755 "$POLICY"
+fi
 
 echo "test dependencies: installing$missing"
 as_root apt-get update -qq
