@@ -3,12 +3,14 @@ import { METHOD_NAMES, type MethodName } from './methods';
 import {
   deploymentNameSchema,
   deploymentSummarySchema,
+  difficultySchema,
   generatorSpecSchema,
   historyEventSchema,
   formatNameSchema,
   hostAddressSchema,
   hostNameSchema,
   hostSummarySchema,
+  policySchema,
   portSchema,
   sshFingerprintSchema,
   sshUserSchema,
@@ -266,6 +268,98 @@ export const adoptPickSchema = z.strictObject({
   name: z.string().max(128),
 });
 
+/** What a playbook's steps do; the wizard shows one line per step. */
+export const PLAYBOOK_STEP_KINDS = [
+  'generate',
+  'write',
+  'exec',
+  'sql',
+  'redis',
+  'restart',
+  'verify',
+  'watch',
+  'confirm',
+  'migrate',
+] as const;
+export type PlaybookStepKind = (typeof PLAYBOOK_STEP_KINDS)[number];
+
+export const playbookSummarySchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  service: z.string(),
+  description: z.string(),
+  /** Shipped with Rekey, or a file the user checked. */
+  source: z.enum(['builtin', 'file']),
+  secrets: z.array(
+    z.strictObject({
+      name: z.string(),
+      difficulty: difficultySchema,
+      /** Refuses routine rotation (the wizard explains why and offers the safe paths). */
+      guarded: z.boolean(),
+    }),
+  ),
+});
+export type PlaybookSummary = z.infer<typeof playbookSummarySchema>;
+
+/** Templates (`${compose_dir}/.env`) are shown as written: a playbook holds no values. */
+export const playbookDetailSchema = z.strictObject({
+  ...playbookSummarySchema.omit({ secrets: true }).shape,
+  variables: z.array(
+    z.strictObject({ name: z.string(), description: z.string(), default: z.string().nullable() }),
+  ),
+  secrets: z.array(
+    z.strictObject({
+      name: z.string(),
+      description: z.string(),
+      impact: z.string(),
+      difficulty: difficultySchema,
+      handling: z.string(),
+      policy: policySchema,
+      generator: generatorSpecSchema.nullable(),
+      tags: z.array(z.string()),
+      guarded: z.boolean(),
+      guardReason: z.string().nullable(),
+      targets: z.array(
+        z.strictObject({
+          id: z.string(),
+          /** The program that reads this target. */
+          service: z.string(),
+          format: formatNameSchema,
+          path: z.string(),
+          key: z.string(),
+        }),
+      ),
+      /** The playbook's items and this secret's own, in the order they are confirmed. */
+      checklist: z.array(z.strictObject({ id: z.string(), text: z.string() })),
+      steps: z.array(
+        z.strictObject({
+          kind: z.enum(PLAYBOOK_STEP_KINDS),
+          title: z.string(),
+          /** What exactly runs or is checked, e.g. the argv or the URL, with its placeholders. */
+          detail: z.string(),
+        }),
+      ),
+    }),
+  ),
+});
+export type PlaybookDetail = z.infer<typeof playbookDetailSchema>;
+
+export const playbookProblemSchema = z.strictObject({
+  line: z.number().int(),
+  /** Field path in the document, e.g. `secrets[0].steps[2].argv[1]`; empty for the file. */
+  path: z.string(),
+  message: z.string(),
+  /** `file:line: path: message`, as the CLI prints it. */
+  text: z.string(),
+});
+export type PlaybookProblem = z.infer<typeof playbookProblemSchema>;
+
+export const playbookValidationSchema = z.discriminatedUnion('valid', [
+  z.strictObject({ valid: z.literal(true), playbook: playbookSummarySchema }),
+  z.strictObject({ valid: z.literal(false), problems: z.array(playbookProblemSchema).min(1) }),
+]);
+export type PlaybookValidation = z.infer<typeof playbookValidationSchema>;
+
 export const contract = {
   'app.info': method(none, appInfoSchema),
   'vault.status': method(z.strictObject({}), vaultStatusSchema),
@@ -412,6 +506,13 @@ export const contract = {
   'history.export': method(
     z.strictObject({ filter: historyFilterSchema, format: z.enum(['csv', 'json']) }),
     z.strictObject({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
+  ),
+  'playbooks.list': method(z.strictObject({}), z.array(playbookSummarySchema)),
+  'playbooks.get': method(z.strictObject({ id: z.string().min(1).max(64) }), playbookDetailSchema),
+  /** Checks a playbook file without keeping it: every problem with its line and field. */
+  'playbooks.validate': method(
+    z.strictObject({ text: z.string().max(1_000_000), fileName: z.string().min(1).max(4096) }),
+    playbookValidationSchema,
   ),
   'generator.generate': method(
     z.strictObject({ spec: generatorSpecSchema, count: z.number().int().min(1).max(1000) }),

@@ -40,6 +40,9 @@ export const METHOD_NAMES = [
   'history.list',
   'history.verify',
   'history.export',
+  'playbooks.list',
+  'playbooks.get',
+  'playbooks.validate',
   'generator.generate',
   'strength.check',
 ] as const;

@@ -7,6 +7,7 @@ import { type Implementation, handle } from './handle';
 import { historyMethods } from './history';
 import { hostMethods } from './hosts';
 import { importEnv } from './import-env';
+import { playbookMethods } from './playbooks';
 import { preferenceMethods } from './preferences';
 import { secretMethods } from './secrets';
 import { type AppOptions, AppSession } from './session';
@@ -54,6 +55,7 @@ export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp
     ...historyMethods(session),
     ...generatorMethods(),
     ...strengthMethods(),
+    ...playbookMethods(),
   };
   return {
     session,

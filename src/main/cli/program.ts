@@ -5,6 +5,7 @@ import { registerGenerateCommand } from './commands/generate';
 import { registerHistoryCommands } from './commands/history';
 import { registerHostCommands } from './commands/host';
 import { registerImportCommands } from './commands/import';
+import { registerPlaybookCommands } from './commands/playbook';
 import { registerSecretCommands } from './commands/secret';
 import { registerUiCommand } from './commands/ui';
 import { registerVaultCommands } from './commands/vault';
@@ -26,7 +27,7 @@ Exit codes:
   6   the vault was written by a newer Rekey
   7   the vault is damaged (the message names the record)
   8   the vault is busy: another process held its lock past --lock-timeout
-  9   no such secret or version
+  9   not found: no such secret, version, host or playbook
   10  already exists
   11  history verification failed
   12  host unreachable: connection refused, timed out or lost
@@ -59,6 +60,7 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerDeploymentCommands(program, io);
   registerHostCommands(program, io);
   registerHistoryCommands(program, io);
+  registerPlaybookCommands(program, io);
   registerGenerateCommand(program, io);
   registerUiCommand(program, io);
   const exitOverride = (command: Command) => {

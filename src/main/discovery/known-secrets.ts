@@ -1,14 +1,27 @@
 import type { SecretMetadata } from '../../shared/model';
 import type { FormatName } from '../formats/format';
+import { builtinPlaybooks } from '../rotation/builtin-playbooks';
+import type { Playbook, PlaybookSecret, PlaybookTarget } from '../rotation/playbook';
+import {
+  type Placeholder,
+  literalText,
+  placeholdersIn,
+  templatePattern,
+} from '../rotation/templates';
 
 /**
  * Secrets of the services Rekey's users run, as they appear in those services' config files,
- * with what a user should know about each (from the services' own documentation). Discovery
- * uses this to recognise a key and to fill the new secret's metadata; anything not listed
- * here but named like a secret is still offered, with no metadata.
+ * with what a user should know about each. Discovery uses this to recognise a key and to fill
+ * the new secret's metadata; anything not listed here but named like a secret is still
+ * offered, with no metadata.
+ *
+ * The built-in playbooks are the one place this knowledge is written: every playbook target
+ * whose file name is fixed (`${config_dir}/config.yaml`, not `${secret_file}`) and whose key
+ * has literal text (`keys.${api_key}`, not `${env_key}`) is recognised here.
  */
 
 export interface KnownSecret {
+  /** The program that reads the file (lk-jwt-service reads LiveKit's secret from the .env). */
   service: string;
   /** Name the secret gets in the inventory. */
   name: string;
@@ -20,152 +33,78 @@ export interface KnownSecret {
   metadata: Partial<SecretMetadata>;
 }
 
-const RESTART = 'Takes effect after a restart of the service.';
+let known: readonly KnownSecret[] | null = null;
 
-const synctv = (key: string, name: string, metadata: Partial<SecretMetadata>): KnownSecret => ({
-  service: 'synctv',
-  name,
-  file: /^config\.ya?ml$/,
-  format: 'yaml',
-  key: new RegExp(`^${key.replace(/\./g, '\\.')}$`),
-  metadata: { service: 'synctv', ...metadata },
-});
+export function knownSecrets(): readonly KnownSecret[] {
+  known ??= builtinPlaybooks().flatMap(knownSecretsOf);
+  return known;
+}
 
-const synapse = (key: string, name: string, metadata: Partial<SecretMetadata>): KnownSecret => ({
-  service: 'synapse',
-  name,
-  file: /^homeserver\.ya?ml$/,
-  format: 'yaml',
-  key: new RegExp(`^${key.replace(/\./g, '\\.')}$`),
-  metadata: { service: 'synapse', ...metadata },
-});
-
-export const KNOWN_SECRETS: readonly KnownSecret[] = [
-  synctv('jwt.secret', 'jwt.secret', {
-    description: 'Signs SyncTV access, refresh and guest tokens.',
-    impact: 'Every existing token becomes invalid: users log in again.',
-    difficulty: 'medium',
-    handling: `Plan it, expect re-logins, restart all replicas; watch 401s, login rate and WebSocket reconnects. ${RESTART}`,
-    policy: { kind: 'interval', days: 180 },
-    generator: { kind: 'base64', length: 32 },
-  }),
-  synctv('security.opaque_server_setup_secret', 'security.opaque_server_setup_secret', {
-    description: 'OPAQUE server setup: verifies every stored password record.',
-    impact: 'OPAQUE password records become unverifiable: no one can log in with a password.',
-    difficulty: 'high',
-    handling:
-      'Never rotate routinely; keep a backup. On a leak: forced password reset / OPAQUE record recreation.',
-    policy: { kind: 'manual' },
-    generator: { kind: 'base64', length: 48 },
-  }),
-  synctv('security.credential_encryption_key', 'security.credential_encryption_key', {
-    description: 'AES-256-GCM key encrypting stored provider credentials.',
-    impact: 'Encrypted provider credentials become unreadable.',
-    difficulty: 'high',
-    handling:
-      'Migrate: back up the database and the old key, decrypt with the old key and encrypt with the new one, then switch. Without a migration keep the old key.',
-    policy: { kind: 'manual' },
-    generator: { kind: 'hex', length: 32 },
-  }),
-  ...['server.cluster_secret', 'cluster.secret'].map((key) =>
-    synctv(key, 'server.cluster_secret', {
-      description: 'Authenticates SyncTV nodes to each other.',
-      impact: 'Node-to-node authentication fails until every replica has the new value.',
-      difficulty: 'medium',
-      handling: `Coordinate all replicas. ${RESTART}`,
-      policy: { kind: 'interval', days: 180 },
-      generator: { kind: 'hex', length: 32 },
+export function knownSecretsOf(playbook: Playbook): KnownSecret[] {
+  return playbook.secrets.flatMap((secret) =>
+    secret.targets.flatMap((target) => {
+      const file = fileMatcher(target);
+      if (!file) return [];
+      const keys = target.format === 'file' ? [''] : [target.key ?? '', ...(target.aliases ?? [])];
+      return keys.flatMap((key) => {
+        const pattern = keyMatcher(target.format, key);
+        if (!pattern) return [];
+        return [
+          {
+            service: target.service ?? playbook.service,
+            name: secret.name,
+            file,
+            format: target.format,
+            key: pattern,
+            metadata: metadataOf(playbook, secret),
+          },
+        ];
+      });
     }),
-  ),
-  synctv('management.auth_token', 'management.auth_token', {
-    description: 'Authenticates the SyncTV management CLI over TCP.',
-    impact: 'Management CLI access fails until clients use the new token.',
-    difficulty: 'low',
-    handling: `Rotate regularly if TCP management is used. ${RESTART}`,
-    policy: { kind: 'interval', days: 90 },
-    generator: { kind: 'base64url', length: 32 },
-  }),
-  synctv('metrics.auth.bearer_token', 'metrics.auth.bearer_token', {
-    description: 'Bearer token Prometheus uses to scrape SyncTV metrics.',
-    impact: 'Metrics scraping fails until the scrape config has the new token.',
-    difficulty: 'low',
-    handling: `Update the Prometheus/agent scrape config together. ${RESTART}`,
-    policy: { kind: 'interval', days: 90 },
-    generator: { kind: 'base64url', length: 32 },
-  }),
-  synctv('bootstrap.root_password', 'bootstrap.root_password', {
-    description: 'Password of the initial SyncTV root user.',
-    impact: 'Only the first start uses it.',
-    difficulty: 'low',
-    handling: 'Keep it in Rekey; change the root password in SyncTV after the first login.',
-    policy: { kind: 'manual' },
-  }),
-  {
-    service: 'livekit',
-    name: 'api.secret',
-    file: /^livekit\.ya?ml$/,
-    format: 'yaml',
-    key: /^keys\.[^.]+$/,
-    metadata: {
-      service: 'livekit',
-      description: 'LiveKit API secret (the value of an API key under keys:).',
-      impact: 'Tokens signed with the old secret are refused: calls cannot start.',
-      difficulty: 'medium',
-      handling:
-        'Change it in livekit.yaml and LIVEKIT_SECRET in the compose .env together; restart LiveKit first, then lk-jwt-service; verify by fingerprint, never by printing.',
-      policy: { kind: 'interval', days: 180 },
-      generator: { kind: 'hex', length: 32 },
-    },
-  },
-  {
-    service: 'lk-jwt-service',
-    name: 'api.secret',
-    file: /(^|\.)env$/,
-    format: 'dotenv',
-    key: /^LIVEKIT_SECRET$/,
-    metadata: {
-      service: 'livekit',
-      description: 'The LiveKit API secret as lk-jwt-service reads it.',
-      impact: 'Element Call tokens are refused: calls cannot start.',
-      difficulty: 'medium',
-      handling: 'Must equal the secret in livekit.yaml; restart lk-jwt-service after LiveKit.',
-      policy: { kind: 'interval', days: 180 },
-      generator: { kind: 'hex', length: 32 },
-    },
-  },
-  synapse('registration_shared_secret', 'registration_shared_secret', {
-    description: 'Allows shared-secret admin registration of new Synapse users.',
-    impact: 'Scripts that register users with the old secret fail.',
-    difficulty: 'low',
-    handling: RESTART,
-    policy: { kind: 'interval', days: 180 },
-    generator: { kind: 'base64url', length: 32 },
-  }),
-  synapse('macaroon_secret_key', 'macaroon_secret_key', {
-    description: 'Signs Synapse access-token macaroons.',
-    impact: 'Rotating it logs every user out.',
-    difficulty: 'medium',
-    handling: `Announce the logout. ${RESTART}`,
-    policy: { kind: 'manual' },
-    generator: { kind: 'base64url', length: 32 },
-  }),
-  synapse('form_secret', 'form_secret', {
-    description: 'HMAC key for Synapse consent and other forms.',
-    impact: 'Open consent links stop working.',
-    difficulty: 'low',
-    handling: RESTART,
-    policy: { kind: 'interval', days: 365 },
-    generator: { kind: 'base64url', length: 32 },
-  }),
-  synapse('database.args.password', 'database.password', {
-    description: 'PostgreSQL role password Synapse logs in with.',
-    impact: 'Synapse cannot reach its database.',
-    difficulty: 'medium',
-    handling: 'ALTER ROLE in PostgreSQL, change homeserver.yaml, restart Synapse; verify login.',
-    policy: { kind: 'interval', days: 180 },
-    generator: { kind: 'alphanumeric', length: 32 },
-  }),
-];
+  );
+}
+
+/** Copies: the metadata goes into the vault, the playbook stays as loaded. */
+function metadataOf(playbook: Playbook, secret: PlaybookSecret): Partial<SecretMetadata> {
+  return {
+    service: playbook.service,
+    description: secret.description,
+    impact: secret.impact,
+    difficulty: secret.difficulty,
+    handling: secret.handling,
+    policy: { ...secret.policy },
+    generator: secret.generator && { ...secret.generator },
+    tags: [...secret.tags],
+  };
+}
+
+/** `.env` files go by many names: `.env`, `prod.env`, `.env.local`. */
+const DOTENV_FILE = /^(\.env(\..+)?|.+\.env)$/;
+
+/** The target's file name, when the playbook fixes it; YAML files go by both extensions. */
+function fileMatcher(target: PlaybookTarget): RegExp | null {
+  const baseName = target.path.slice(target.path.lastIndexOf('/') + 1);
+  const found = placeholdersIn(baseName);
+  if (!found.ok || found.placeholders.length > 0 || baseName === '') return null;
+  if (target.format === 'dotenv') return DOTENV_FILE;
+  const literal = templatePattern(baseName, () => '') ?? '';
+  const yamlExtension = /\\\.ya?ml$/;
+  if (target.format === 'yaml' && yamlExtension.test(literal)) {
+    return new RegExp(`^${literal.replace(yamlExtension, '\\.ya?ml')}$`);
+  }
+  return new RegExp(`^${literal}$`);
+}
+
+/** Variables in a key stand for one key segment (or part of a variable name). */
+function keyMatcher(format: FormatName, key: string): RegExp | null {
+  if (format === 'file') return /^$/;
+  const wildcard = (placeholder: Placeholder) =>
+    placeholder.kind === 'secret' ? '(?!)' : format === 'dotenv' ? '[A-Za-z0-9_]+' : '[^.]+';
+  const pattern = templatePattern(key, wildcard);
+  // A key that is nothing but a variable (`${env_key}`) would match every key of its files.
+  if (pattern === null || literalText(key) === '') return null;
+  return new RegExp(`^${pattern}$`);
+}
 
 /**
  * Keys named like secrets that hold public identifiers: LiveKit's API key is the name under
@@ -178,7 +117,7 @@ export function isKnownIdentifier(key: string): boolean {
 }
 
 export function knownSecretFor(fileName: string, key: string): KnownSecret | undefined {
-  return KNOWN_SECRETS.find((known) => known.file.test(fileName) && known.key.test(key));
+  return knownSecrets().find((entry) => entry.file.test(fileName) && entry.key.test(key));
 }
 
 /** docker compose project files: secrets sit in the services' `environment:` maps. */
@@ -189,8 +128,8 @@ export function isComposeFile(fileName: string): boolean {
 /** Config files worth reading: the services' own names, compose `.env` files, TOML/JSON configs. */
 export function isCandidateFile(fileName: string): boolean {
   return (
-    KNOWN_SECRETS.some((known) => known.file.test(fileName)) ||
-    /^(\.env(\..+)?|.+\.env)$/.test(fileName) ||
+    knownSecrets().some((entry) => entry.file.test(fileName)) ||
+    DOTENV_FILE.test(fileName) ||
     isComposeFile(fileName) ||
     /^(config|settings|secrets?)\.(ya?ml|json|toml)$/.test(fileName)
   );

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { isRekeyError } from '../../shared/errors';
+import {
+  difficultySchema,
+  formatNameSchema,
+  generatorSpecSchema,
+  policySchema,
+  secretNameSchema,
+} from '../../shared/model';
+import { parseKeyPath } from '../formats/key-path';
+import { formatGeneratorSpec, parseGeneratorSpec } from '../vault/generate';
+import { DEFAULT_CHECKLIST, checklistItemSchema } from './checklist';
+import { targetIdSchema } from './playbook-checks';
+import { plainTemplate } from './playbook-text';
+import { playbookProblems, secretProblems } from './playbook-rules';
+import { stepSchema } from './playbook-steps';
+import { VARIABLE_NAME, rewriteTemplate } from './templates';
+
+/**
+ * A playbook: one service's secrets, what a user should know about each (the metadata of
+ * SecretMetadata), where each lives (targets, as templates over deployment variables), and
+ * the checklist and steps that rotate it. One playbook serves every deployment of the
+ * service; a deployment supplies the variables.
+ */
+
+export const PLAYBOOK_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+const text = (max: number) => z.string().min(1, 'must not be empty').max(max);
+
+const variableSchema = z.strictObject({
+  description: text(1000),
+  /** Used when a deployment gives no value; a variable without one must be given. */
+  default: z
+    .union([z.string().max(4096), z.number().transform(String)])
+    .refine((value) => !value.includes('${'), 'a default is plain text, without placeholders')
+    .optional(),
+});
+
+const variablesSchema = z.record(
+  z
+    .string()
+    .regex(VARIABLE_NAME, 'variable names use lower-case letters, digits and "_"')
+    .refine((name) => name !== 'secret', '"secret" is reserved for ${secret.pending}'),
+  variableSchema,
+);
+
+const STRUCTURED_FORMATS: ReadonlySet<string> = new Set(['yaml', 'json', 'toml']);
+
+const targetSchema = z
+  .strictObject({
+    /** How steps refer to the target. */
+    id: targetIdSchema,
+    format: formatNameSchema,
+    path: plainTemplate.refine(
+      (path) => path.startsWith('/') || path.startsWith('${'),
+      'expected an absolute path (or one starting with a ${variable})',
+    ),
+    /** Key path (yaml, json, toml) or variable name (dotenv); none for a bare secret file. */
+    key: plainTemplate.optional(),
+    /** The program that reads this target, when not the playbook's service. */
+    service: text(200).optional(),
+    /** Mode of a file the write creates; an existing file keeps its own. */
+    mode: z
+      .string()
+      .regex(/^0[0-7]{3}$/, 'expected an octal mode in quotes, like "0600"')
+      .optional(),
+    /** Keys older releases of the service use for the same value, so discovery knows them. */
+    aliases: z.array(plainTemplate).max(8).optional(),
+  })
+  .superRefine((target, context) => {
+    const keys = [
+      { key: target.key, path: ['key'] },
+      ...(target.aliases ?? []).map((key, index) => ({ key, path: ['aliases', index] })),
+    ];
+    if (target.format === 'file') {
+      if (target.key !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['key'],
+          message: 'a secret file holds one value: leave key out',
+        });
+      }
+      return;
+    }
+    for (const { key, path } of keys) {
+      if (key === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path,
+          message: `required for a ${target.format} target`,
+        });
+        continue;
+      }
+      const problem = keyProblem(target.format, key);
+      if (problem) context.addIssue({ code: 'custom', path, message: problem });
+    }
+  });
+
+/** Checks a key with its placeholders standing in for a plain name. */
+function keyProblem(format: string, key: string): string | null {
+  const sample = rewriteTemplate(
+    key,
+    (literal) => literal,
+    () => 'x',
+  );
+  if (sample === null) return null;
+  if (format === 'dotenv') {
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(sample)
+      ? null
+      : 'a dotenv key is a variable name: letters, digits and "_"';
+  }
+  if (!STRUCTURED_FORMATS.has(format)) return null;
+  try {
+    parseKeyPath(sample);
+    return null;
+  } catch (error) {
+    return isRekeyError(error) ? error.message : 'not a key path';
+  }
+}
+
+const generatorSchema = generatorSpecSchema.nullable().superRefine((spec, context) => {
+  if (spec === null) return;
+  try {
+    parseGeneratorSpec(formatGeneratorSpec(spec));
+  } catch (error) {
+    context.addIssue({
+      code: 'custom',
+      message: isRekeyError(error) ? error.message : 'not a generator',
+    });
+  }
+});
+
+const secretSchema = z
+  .strictObject({
+    name: secretNameSchema,
+    description: text(4000),
+    impact: text(4000),
+    difficulty: difficultySchema,
+    handling: text(4000),
+    policy: policySchema,
+    generator: generatorSchema,
+    tags: z.array(z.string().min(1).max(64)).max(64).default([]),
+    /** Refuses routine rotation: losing or changing the value costs more than keeping it. */
+    guarded: z.boolean().default(false),
+    /** Why, in words the wizard shows before it offers the safe alternatives. */
+    guard_reason: text(4000).optional(),
+    targets: z.array(targetSchema).min(1, 'name at least one target').max(64),
+    /** Items added to the playbook's checklist for this secret. */
+    checklist: z.array(checklistItemSchema).max(64).default([]),
+    steps: z.array(stepSchema).min(1, 'a secret needs at least one step').max(200),
+  })
+  .superRefine((secret, context) => {
+    for (const problem of secretProblems(secret)) context.addIssue({ code: 'custom', ...problem });
+  });
+
+const playbookShape = z.strictObject({
+  id: z.string().regex(PLAYBOOK_ID, 'playbook ids use lower-case letters, digits and "-" (max 64)'),
+  name: text(200),
+  /** The service the secrets belong to, as the inventory names it (e.g. synctv). */
+  service: text(200),
+  description: text(4000),
+  variables: variablesSchema.default({}),
+  /** Confirmed before any secret of the playbook rotates; each secret may add items. */
+  checklist: z
+    .array(checklistItemSchema)
+    .max(64)
+    .default(() => [...DEFAULT_CHECKLIST]),
+  secrets: z.array(secretSchema).min(1, 'a playbook describes at least one secret').max(200),
+});
+
+export const playbookSchema = playbookShape.superRefine((playbook, context) => {
+  for (const problem of playbookProblems(playbook)) {
+    context.addIssue({ code: 'custom', ...problem });
+  }
+});
+
+export type Playbook = z.output<typeof playbookShape>;
+export type PlaybookSecret = Playbook['secrets'][number];
+export type PlaybookTarget = PlaybookSecret['targets'][number];
+export type PlaybookVariable = z.output<typeof variableSchema>;
