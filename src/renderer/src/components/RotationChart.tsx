@@ -11,9 +11,17 @@ import type { Dashboard } from '../../../shared/api';
 
 ChartJS.register(BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
-/** Reads the theme's colours, so the chart follows light and dark like the rest of the UI. */
+/**
+ * Reads the theme's colours, so the chart follows light and dark like the rest of the UI.
+ * The variables hold light-dark() pairs: a probe element resolves one to the colour in use.
+ */
 function cssColor(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+  const probe = document.createElement('span');
+  probe.style.color = `var(${name})`;
+  document.body.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color || '#888';
 }
 
 const SERIES = [
