@@ -120,6 +120,22 @@ describe('rekey host against a real sshd', () => {
     runs.push(ok(await vault.rekey(['host', 'test', 'web'])), changed);
     ok(await vault.rekey(['history', 'verify']));
 
+    // A new address may be another machine: its key must be confirmed again.
+    ok(await vault.rekey(['host', 'update', 'web', '--address', 'localhost']));
+    const moved = JSON.parse(ok(await vault.rekey(['host', 'show', 'web', '--json'])).stdout) as {
+      address: string;
+      hostKey: unknown;
+    };
+    expect(moved).toMatchObject({ address: 'localhost', hostKey: null });
+    ok(await vault.rekey(['secret', 'add', 'stack/token', '--generate', 'hex:16']));
+    ok(await vault.rekey(['deployment', 'hosts', 'stack', 'web', 'local']));
+    const inUse = await vault.rekey(['host', 'rm', 'web']);
+    expect(inUse.code).toBe(EXIT_CODES.INVALID_INPUT);
+    expect(inUse.stderr).toContain('deployment stack');
+    ok(await vault.rekey(['deployment', 'hosts', 'stack', 'local']));
+    runs.push(ok(await vault.rekey(['host', 'rm', 'web'])));
+    expect(JSON.parse(ok(await vault.rekey(['host', 'list', '--json'])).stdout)).toEqual([]);
+
     const privateKey = readFileSync(server.clientKeys.protected, 'utf8');
     expect(everything(runs)).not.toContain(CLIENT_KEY_PASSPHRASE);
     expect(everything(runs)).not.toContain(privateKey.split('\n')[1] as string);

@@ -30,6 +30,15 @@ async function loginFrom(flags: LoginFlags, io: CliIo): Promise<LoginChoice | un
   return { kind: 'import', privateKey, ...(passphrase ? { passphrase } : {}) };
 }
 
+/** How the host logs Rekey in; add and update take the same choices. */
+function withLoginOptions(command: Command): Command {
+  return command
+    .option('--agent', 'log in with the keys of ssh-agent (SSH_AUTH_SOCK)')
+    .option('--generate-key', 'generate an ed25519 key pair kept in the vault')
+    .option('--key-file <path>', 'import this OpenSSH private key into the vault')
+    .option('--passphrase-stdin', "read the key file's passphrase from stdin");
+}
+
 function describeHost(host: HostSummary): string {
   const lines = [
     `${host.name}: ${host.user}@${host.address}:${host.port}${host.jump ? ` via ${host.jump}` : ''}`,
@@ -69,17 +78,12 @@ async function confirmTrust(
 export function registerHostCommands(program: Command, io: CliIo): void {
   const host = program.command('host').description('hosts Rekey reaches over SSH');
 
-  host
-    .command('add <name>')
+  withLoginOptions(host.command('add <name>'))
     .description('add a host; log in with a new key (--generate-key), a key file or ssh-agent')
     .requiredOption('--address <address>', 'host name or IP address')
     .option('--port <port>', 'SSH port', (value) => Number(value), 22)
     .option('--user <user>', 'user to log in as', 'root')
     .option('--jump <host>', 'connect through this host (added before)')
-    .option('--agent', 'log in with the keys of ssh-agent (SSH_AUTH_SOCK)')
-    .option('--generate-key', 'generate an ed25519 key pair kept in the vault')
-    .option('--key-file <path>', 'import this OpenSSH private key into the vault')
-    .option('--passphrase-stdin', "read the key file's passphrase from stdin")
     .option('--json', 'print the result as JSON')
     .action(
       action(
@@ -181,17 +185,12 @@ export function registerHostCommands(program: Command, io: CliIo): void {
       }),
     );
 
-  host
-    .command('update <name>')
+  withLoginOptions(host.command('update <name>'))
     .description("change a host's address, port, user, jump host or login")
     .option('--address <address>', 'host name or IP address (the host key must be trusted again)')
     .option('--port <port>', 'SSH port', (value) => Number(value))
     .option('--user <user>', 'user to log in as')
     .option('--jump <host>', 'connect through this host; "none" for direct')
-    .option('--agent', 'log in with ssh-agent')
-    .option('--generate-key', 'generate a new ed25519 key pair kept in the vault')
-    .option('--key-file <path>', 'import this OpenSSH private key')
-    .option('--passphrase-stdin', "read the key file's passphrase from stdin")
     .action(
       action(
         io,

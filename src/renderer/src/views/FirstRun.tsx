@@ -1,8 +1,8 @@
-import { type FormEvent, useState } from 'react';
-import { errorMessage } from '../api/client';
+import { useState } from 'react';
 import { Field, FormError } from '../components/Field';
 import { Icon } from '../components/icons';
 import { StrengthMeter } from '../components/StrengthMeter';
+import { useSubmit } from '../components/use-submit';
 import { useSession } from '../stores/session';
 
 const MIN_PASSWORD = 8;
@@ -52,27 +52,22 @@ function CreateVault() {
   const path = useSession((state) => state.status?.path ?? '');
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const mismatch = confirmation.length > 0 && confirmation !== password;
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const { submit, busy, error } = useSubmit(async (fail) => {
     if (password.length < MIN_PASSWORD)
-      return setError(`Use at least ${MIN_PASSWORD} characters; a passphrase is best.`);
-    if (password !== confirmation) return setError('The two passwords differ.');
-    setBusy(true);
-    setError(null);
-    try {
-      await create(password);
-    } catch (failure) {
-      setError(errorMessage(failure));
-      setBusy(false);
-    }
-  };
+      return fail(`Use at least ${MIN_PASSWORD} characters; a passphrase is best.`);
+    if (password !== confirmation) return fail('The two passwords differ.');
+    await create(password);
+  });
 
   return (
-    <form className="stack" onSubmit={submit}>
+    <form
+      className="stack"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
       <Field label="Master password" hint={null}>
         <input
           className="input"
@@ -118,22 +113,19 @@ function CreateVault() {
 function OpenVault() {
   const usePath = useSession((state) => state.usePath);
   const [path, setPath] = useState('');
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      await usePath(path.trim());
-      if (useSession.getState().status?.state === 'missing')
-        setError('There is no vault at that path.');
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
-  };
+  const { submit, error } = useSubmit(async (fail) => {
+    await usePath(path.trim());
+    if (useSession.getState().status?.state === 'missing') fail('There is no vault at that path.');
+  });
 
   return (
-    <form className="stack" onSubmit={submit}>
+    <form
+      className="stack"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
       <Field
         label="Vault file"
         hint="The full path of a .rekey file, e.g. one restored from a backup."

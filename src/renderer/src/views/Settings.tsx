@@ -135,18 +135,15 @@ export function Settings() {
 function SwitchVault() {
   const usePath = useSession((state) => state.usePath);
   const [path, setPath] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      await usePath(path.trim());
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
-  };
+  const { submit, error } = useSubmit(() => usePath(path.trim()));
   return (
-    <form className="stack" onSubmit={submit}>
+    <form
+      className="stack"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
       <Field
         label="Use another vault file"
         hint="Locks this vault; the other one opens with its own password, or starts empty."

@@ -3,16 +3,16 @@ import { DEFAULT_METADATA, secretRefSchema } from '../../../../shared/model';
 import { call } from '../../api/client';
 import { Dialog, DialogActions } from '../../components/Dialog';
 import { Field, FormError } from '../../components/Field';
-import { StrengthMeter } from '../../components/StrengthMeter';
 import { useSubmit } from '../../components/use-submit';
 import { useSecrets } from '../../stores/secrets';
 import { useUi } from '../../stores/ui';
 import { MetadataFields } from './MetadataFields';
+import { EnteredValue, type ValueMode, ValueModeTabs } from './ValueChoice';
 import { type DraftErrors, draftFrom, metadataFrom, parseSpec } from './metadata-form';
 
 export function AddSecretDialog({ onClose }: { onClose(): void }) {
   const [ref, setRef] = useState('');
-  const [mode, setMode] = useState<'generate' | 'enter'>('generate');
+  const [mode, setMode] = useState<ValueMode>('generate');
   const [value, setValue] = useState('');
   const [draft, setDraft] = useState(() => ({
     ...draftFrom(DEFAULT_METADATA),
@@ -72,39 +72,19 @@ export function AddSecretDialog({ onClose }: { onClose(): void }) {
           data-testid="field-ref"
         />
       </Field>
-      <div className="tabs" role="tablist">
-        <button
-          className="tab"
-          role="tab"
-          aria-selected={mode === 'generate'}
-          onClick={() => setMode('generate')}
-        >
-          Generate a value
-        </button>
-        <button
-          className="tab"
-          role="tab"
-          aria-selected={mode === 'enter'}
-          onClick={() => setMode('enter')}
-          data-testid="mode-enter"
-        >
-          Enter an existing value
-        </button>
-      </div>
+      <ValueModeTabs
+        mode={mode}
+        onChange={setMode}
+        generateLabel="Generate a value"
+        enterLabel="Enter an existing value"
+      />
       {mode === 'enter' ? (
-        <>
-          <Field label="Value">
-            <input
-              className="input mono"
-              type="password"
-              autoComplete="off"
-              value={value}
-              onChange={(e) => setValue(e.target.value)}
-              data-testid="field-value"
-            />
-          </Field>
-          <StrengthMeter value={value} names={[deployment, name, draft.service]} />
-        </>
+        <EnteredValue
+          value={value}
+          onChange={setValue}
+          names={[deployment, name, draft.service]}
+          testId="field-value"
+        />
       ) : null}
       <MetadataFields draft={draft} errors={errors} onChange={setDraft} />
       <FormError message={error} />

@@ -3,15 +3,15 @@ import type { SecretDetail } from '../../../../shared/model';
 import { call } from '../../api/client';
 import { Dialog, DialogActions } from '../../components/Dialog';
 import { Field, FormError } from '../../components/Field';
-import { StrengthMeter } from '../../components/StrengthMeter';
 import { useSubmit } from '../../components/use-submit';
 import { useSecrets } from '../../stores/secrets';
 import { useUi } from '../../stores/ui';
 import { formatSpec, parseSpec } from './metadata-form';
+import { EnteredValue, type ValueMode, ValueModeTabs } from './ValueChoice';
 
 /** A new current value: generated (the default) or entered. The old one becomes "previous". */
 export function NewVersionDialog({ detail, onClose }: { detail: SecretDetail; onClose(): void }) {
-  const [mode, setMode] = useState<'generate' | 'enter'>('generate');
+  const [mode, setMode] = useState<ValueMode>('generate');
   const [spec, setSpec] = useState(
     detail.metadata.generator ? formatSpec(detail.metadata.generator) : 'base64:32',
   );
@@ -53,25 +53,12 @@ export function NewVersionDialog({ detail, onClose }: { detail: SecretDetail; on
         />
       }
     >
-      <div className="tabs" role="tablist">
-        <button
-          className="tab"
-          role="tab"
-          aria-selected={mode === 'generate'}
-          onClick={() => setMode('generate')}
-        >
-          Generate
-        </button>
-        <button
-          className="tab"
-          role="tab"
-          aria-selected={mode === 'enter'}
-          onClick={() => setMode('enter')}
-          data-testid="mode-enter"
-        >
-          Enter a value
-        </button>
-      </div>
+      <ValueModeTabs
+        mode={mode}
+        onChange={setMode}
+        generateLabel="Generate"
+        enterLabel="Enter a value"
+      />
       {mode === 'generate' ? (
         <Field
           label="Generator"
@@ -80,19 +67,12 @@ export function NewVersionDialog({ detail, onClose }: { detail: SecretDetail; on
           <input className="input mono" value={spec} onChange={(e) => setSpec(e.target.value)} />
         </Field>
       ) : (
-        <>
-          <Field label="Value">
-            <input
-              className="input mono"
-              type="password"
-              autoComplete="off"
-              value={value}
-              onChange={(e) => setValue(e.target.value)}
-              data-testid="version-value"
-            />
-          </Field>
-          <StrengthMeter value={value} names={[deployment, name, detail.metadata.service]} />
-        </>
+        <EnteredValue
+          value={value}
+          onChange={setValue}
+          names={[deployment, name, detail.metadata.service]}
+          testId="version-value"
+        />
       )}
       <p className="field-hint">
         This only changes the vault. Servers keep the old value until it is written there (rotation
