@@ -24,16 +24,20 @@ describe('history', () => {
     await detail.reveal();
 
     await base.navigate('history');
-    const browserEvents = (await history.rows())
-      .filter((row) => row.source === 'browser')
-      .map((row) => `${row.kind} ${row.ref}`);
-    expect(browserEvents).toEqual([
-      `secret.revealed ${db.ref}`,
-      `version.added ${jwt.ref}`,
-      `secret.updated ${jwt.ref}`,
-      `secret.copied ${jwt.ref}`,
-      `secret.revealed ${jwt.ref}`,
-    ]);
+    // The list loads after the view opens: wait for it rather than read it once.
+    const browserEvents = async () =>
+      (await history.rows())
+        .filter((row) => row.source === 'browser')
+        .map((row) => `${row.kind} ${row.ref}`);
+    await expect
+      .poll(browserEvents)
+      .toEqual([
+        `secret.revealed ${db.ref}`,
+        `version.added ${jwt.ref}`,
+        `secret.updated ${jwt.ref}`,
+        `secret.copied ${jwt.ref}`,
+        `secret.revealed ${jwt.ref}`,
+      ]);
     // What was prepared with the library appears too, attributed to the CLI.
     const all = await history.rows();
     expect(all.filter((row) => row.source === 'cli').map((row) => row.kind)).toContain(
