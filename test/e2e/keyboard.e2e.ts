@@ -24,6 +24,8 @@ describe('keyboard', () => {
     expect(await focused()).toBe('palette-input');
     await palette.run('inventory');
     await inventory.expectScreen('inventory');
+    // The arrows move over the rows the table has loaded; wait for all three.
+    await expect.poll(() => inventory.rows.count(), { timeout: 10_000 }).toBe(secrets.length);
 
     // "/" focuses the search box (and types nothing into it).
     await page.keyboard.press('/');

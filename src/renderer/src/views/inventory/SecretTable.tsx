@@ -43,7 +43,11 @@ export function SecretTable({ rows, compact }: { rows: SecretSummary[]; compact:
     const move = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
     if (move !== 0 && rows.length > 0) {
       event.preventDefault();
-      const next = rows[Math.min(rows.length - 1, Math.max(0, selectedIndex + move))];
+      // Read the selection from the store, not from this render: a second key press can arrive
+      // before React has re-rendered for the first, and must move on from where that one went.
+      const current = useSecrets.getState().selectedRef;
+      const from = rows.findIndex((row) => row.ref === current);
+      const next = rows[Math.min(rows.length - 1, Math.max(0, from + move))];
       if (next) void select(next.ref);
     } else if (event.key === 'Escape' && selectedRef) {
       void select(null);
