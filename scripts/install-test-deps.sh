@@ -19,6 +19,7 @@ chromium
 fonts-dejavu-core
 postgresql
 redis-server
+curl
 "
 
 missing=""

@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'CONNECTION_LOST',
   'REMOTE_FAILED',
   'FORMAT_ERROR',
+  // Rotation.
+  'CONFLICT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -65,7 +67,11 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   HOST_KEY_MISMATCH: 15,
   REMOTE_FAILED: 16,
   FORMAT_ERROR: 17,
+  CONFLICT: 18,
 };
+
+/** `rekey rotate` ends with these when a run did not end `rotated`. */
+export const ROTATION_EXIT_CODES = { 'rolled-back': 19, 'needs-attention': 20 } as const;
 
 /** Thrown inside the main process; turned into an `ErrorInfo` at the boundary. */
 export class RekeyError extends Error {

@@ -17,6 +17,7 @@ export const METHOD_NAMES = [
   'dashboard.summary',
   'deployments.list',
   'deployments.setHosts',
+  'deployments.setPlaybook',
   'hosts.list',
   'hosts.get',
   'hosts.add',
@@ -43,6 +44,15 @@ export const METHOD_NAMES = [
   'playbooks.list',
   'playbooks.get',
   'playbooks.validate',
+  'playbooks.add',
+  'playbooks.remove',
+  'rotations.plan',
+  'rotations.preview',
+  'rotations.start',
+  'rotations.get',
+  'rotations.list',
+  'rotations.resume',
+  'rotations.confirm',
   'generator.generate',
   'strength.check',
 ] as const;
@@ -57,4 +67,6 @@ export type AppEvent =
   | { type: 'vault.locked'; reason: 'user' | 'idle' | 'suspend' | 'lock-screen' }
   | { type: 'vault.unlocked' }
   | { type: 'vault.changed' }
-  | { type: 'kdf.progress'; fraction: number };
+  | { type: 'kdf.progress'; fraction: number }
+  /** A step of a rotation run changed state (or the run ended): fetch it with rotations.get. */
+  | { type: 'rotation.progress'; runId: string };

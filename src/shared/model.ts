@@ -180,6 +180,14 @@ export const deploymentSummarySchema = z.strictObject({
   /** Hosts the deployment runs on; `local` is this machine. */
   hosts: z.array(z.string()),
   secrets: z.number().int(),
+  /** The playbook its secrets rotate by, with the variables it was given; null: none. */
+  playbook: z
+    .strictObject({
+      id: z.string(),
+      variables: z.record(z.string(), z.string()),
+      targetHosts: z.record(z.string(), z.string()),
+    })
+    .nullable(),
   createdAt: z.string(),
 });
 export type DeploymentSummary = z.infer<typeof deploymentSummarySchema>;

@@ -1,6 +1,7 @@
+import { deploymentSummary } from './secrets';
 import { RekeyError } from '../../shared/errors';
 import type { LoginChoice } from '../../shared/api';
-import type { DeploymentSummary, HostSummary } from '../../shared/model';
+import type { HostSummary } from '../../shared/model';
 import { generateLoginKey, importLoginKey, publicKeyFingerprint } from '../connectors/login-keys';
 import type { HostAuth } from '../vault/events';
 import {
@@ -88,7 +89,7 @@ export function hostMethods(session: AppSession): Pick<Implementation, HostMetho
       const deployment = vault.state.deployments.get(name);
       if (!deployment) throw new RekeyError('NOT_FOUND', `No deployment ${name}`);
       const secrets = [...vault.state.secrets.values()].filter((s) => s.deployment === name);
-      return { ...deployment, secrets: secrets.length } satisfies DeploymentSummary;
+      return deploymentSummary(deployment, secrets.length);
     },
     'hosts.list': async () => {
       const vault = await unlocked();

@@ -9,6 +9,7 @@ import { hostMethods } from './hosts';
 import { importEnv } from './import-env';
 import { playbookMethods } from './playbooks';
 import { preferenceMethods } from './preferences';
+import { rotationMethods } from './rotations';
 import { secretMethods } from './secrets';
 import { type AppOptions, AppSession } from './session';
 import { strengthMethods } from './strength';
@@ -32,6 +33,11 @@ const CHANGING: ReadonlySet<MethodName> = new Set([
   'secrets.importEnv',
   'vault.compact',
   'deployments.setHosts',
+  'deployments.setPlaybook',
+  'playbooks.add',
+  'playbooks.remove',
+  'rotations.start',
+  'rotations.resume',
   'hosts.add',
   'hosts.update',
   'hosts.remove',
@@ -55,7 +61,8 @@ export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp
     ...historyMethods(session),
     ...generatorMethods(),
     ...strengthMethods(),
-    ...playbookMethods(),
+    ...playbookMethods(session),
+    ...rotationMethods(session),
   };
   return {
     session,

@@ -17,7 +17,7 @@ import {
   updateMetadata,
 } from '../vault/changes';
 import { DEFAULT_LENGTHS, generateSecret } from '../vault/generate';
-import { type SecretRecord, refOf } from '../vault/state';
+import { type DeploymentRecord, type SecretRecord, refOf } from '../vault/state';
 import { assessStrength, generatedStrength } from '../vault/strength';
 import type { Vault } from '../vault/vault';
 import type { Implementation } from './handle';
@@ -25,6 +25,20 @@ import type { AppSession } from './session';
 import { detail, summarize } from './views';
 
 const DEFAULT_GENERATOR = { kind: 'base64', length: DEFAULT_LENGTHS.base64 } as const;
+
+export function deploymentSummary(
+  deployment: DeploymentRecord,
+  secrets: number,
+): DeploymentSummary {
+  return {
+    name: deployment.name,
+    description: deployment.description,
+    hosts: deployment.hosts,
+    secrets,
+    playbook: deployment.playbook,
+    createdAt: deployment.createdAt,
+  };
+}
 
 /** Names a value should not contain: the secret's own, its deployment's and its service's. */
 export function namesAround(ref: string, service: string): string[] {
@@ -100,13 +114,9 @@ export function secretMethods(
       for (const secret of vault.state.secrets.values()) {
         counts.set(secret.deployment, (counts.get(secret.deployment) ?? 0) + 1);
       }
-      return [...vault.state.deployments.values()].map((deployment): DeploymentSummary => ({
-        name: deployment.name,
-        description: deployment.description,
-        hosts: deployment.hosts,
-        secrets: counts.get(deployment.name) ?? 0,
-        createdAt: deployment.createdAt,
-      }));
+      return [...vault.state.deployments.values()].map((deployment) =>
+        deploymentSummary(deployment, counts.get(deployment.name) ?? 0),
+      );
     },
     'secrets.list': async (filter) => {
       const vault = session.requireVault();

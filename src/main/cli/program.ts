@@ -35,7 +35,10 @@ Exit codes:
   14  host key not trusted yet (rekey host trust)
   15  host key CHANGED: connection refused
   16  a command on the host failed
-  17  a config file could not be parsed`;
+  17  a config file could not be parsed
+  18  a rotation run is in the way (unfinished, or still running elsewhere)
+  19  the rotation failed and was rolled back: the old values are in place
+  20  the rotation needs attention: a rollback step failed (the message says what to do)`;
 
 export function buildProgram(io: CliIo, version: string): Command {
   const program = new Command('rekey')

@@ -101,7 +101,7 @@ function describeCheck(check: VerifyCheck): StepDescription {
     case 'fingerprint':
       return {
         title: 'The targets hold the new value',
-        detail: `SHA-256 computed on the host, compared with the new value's (${check.targets?.join(', ') ?? 'every target'})`,
+        detail: `the value each target holds, compared by SHA-256 with the new value's (${check.targets?.join(', ') ?? 'every target'})`,
       };
     case 'old-rejected': {
       const probe = describeProbe(check.probe);

@@ -15,6 +15,12 @@ import {
   versionOriginSchema,
 } from '../../shared/model';
 import { sha256 } from './crypto';
+import {
+  rotationFinishedSchema,
+  rotationResumedSchema,
+  rotationStartedSchema,
+  rotationStepSchema,
+} from './rotation-records';
 
 /**
  * Every change to a vault is an event, and the events are the history: the state is what
@@ -134,6 +140,37 @@ export const eventBodySchema = z.discriminatedUnion('kind', [
       presented: sshFingerprintSchema,
     }),
   }),
+  z.strictObject({
+    kind: z.literal('version.promoted'),
+    data: z.strictObject({ secretId: id, versionId: id }),
+  }),
+  z.strictObject({
+    kind: z.literal('version.pending-dropped'),
+    data: z.strictObject({ secretId: id, versionId: id }),
+  }),
+  z.strictObject({
+    kind: z.literal('playbook.saved'),
+    data: z.strictObject({ id: z.string().min(1).max(64), text: z.string().max(1_000_000) }),
+  }),
+  z.strictObject({
+    kind: z.literal('playbook.removed'),
+    data: z.strictObject({ id: z.string().min(1).max(64) }),
+  }),
+  z.strictObject({
+    kind: z.literal('deployment.playbook-set'),
+    data: z.strictObject({
+      name: deploymentNameSchema,
+      /** null: the deployment's secrets rotate by their targets alone. */
+      playbook: z.string().min(1).max(64).nullable(),
+      variables: z.record(z.string().max(64), z.string().max(4096)),
+      /** Playbook target id -> host, where a target is not on the deployment's first host. */
+      targetHosts: z.record(z.string().max(64), hostNameSchema),
+    }),
+  }),
+  z.strictObject({ kind: z.literal('rotation.started'), data: rotationStartedSchema }),
+  z.strictObject({ kind: z.literal('rotation.step'), data: rotationStepSchema }),
+  z.strictObject({ kind: z.literal('rotation.resumed'), data: rotationResumedSchema }),
+  z.strictObject({ kind: z.literal('rotation.finished'), data: rotationFinishedSchema }),
   z.strictObject({
     kind: z.literal('secrets.imported'),
     data: z.strictObject({

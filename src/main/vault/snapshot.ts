@@ -1,5 +1,7 @@
+import type { RotationRecord } from './rotation-state';
 import type {
   DeploymentRecord,
+  PlaybookRecord,
   HostAuthRecord,
   HostRecord,
   SecretRecord,
@@ -27,10 +29,14 @@ interface StoredSnapshot {
   eventCount: number;
   headHash: string;
   /** `hosts` is absent in snapshots written before hosts existed. */
-  deployments: (Omit<DeploymentRecord, 'hosts'> & { hosts?: string[] })[];
+  deployments: (Omit<DeploymentRecord, 'hosts' | 'playbook'> &
+    Partial<Pick<DeploymentRecord, 'hosts' | 'playbook'>>)[];
   secrets: StoredSecret[];
   /** Absent in snapshots written before hosts existed. */
   hosts?: StoredHost[];
+  /** Absent in snapshots written before rotations existed. */
+  playbooks?: PlaybookRecord[];
+  rotations?: RotationRecord[];
 }
 
 function storeAuth(auth: HostAuthRecord): StoredAuth {
@@ -62,6 +68,8 @@ export function encodeSnapshot(state: VaultState): Buffer {
       versions: secret.versions.map((version) => ({ ...version, value: version.value.reveal() })),
     })),
     hosts: [...state.hosts.values()].map((host) => ({ ...host, auth: storeAuth(host.auth) })),
+    playbooks: [...state.playbooks.values()],
+    rotations: [...state.rotations.values()],
   };
   return Buffer.from(JSON.stringify(stored), 'utf8');
 }
@@ -76,13 +84,21 @@ export function decodeSnapshot(bytes: Buffer): VaultState {
     deployments: new Map(
       stored.deployments.map((d) => [
         d.name,
-        { name: d.name, description: d.description, hosts: d.hosts ?? [], createdAt: d.createdAt },
+        {
+          name: d.name,
+          description: d.description,
+          hosts: d.hosts ?? [],
+          playbook: d.playbook ?? null,
+          createdAt: d.createdAt,
+        },
       ]),
     ),
     secrets: new Map(),
     hosts: new Map(
       (stored.hosts ?? []).map((host) => [host.name, { ...host, auth: loadAuth(host.auth) }]),
     ),
+    playbooks: new Map((stored.playbooks ?? []).map((playbook) => [playbook.id, playbook])),
+    rotations: new Map((stored.rotations ?? []).map((run) => [run.id, run])),
     refs: new Map(),
     eventCount: stored.eventCount,
     headHash: stored.headHash,

@@ -1,5 +1,6 @@
 import type { Label, PinnedHostKey, SecretMetadata } from '../../shared/model';
 import type { HostAuth, VaultEvent, VersionMeta } from './events';
+import { type RotationRecord, RotationEventError, applyRotationEvent } from './rotation-state';
 import { SecretValue } from './secret-value';
 
 /** The in-memory model: what replaying every event of a vault yields. */
@@ -9,7 +10,23 @@ export interface DeploymentRecord {
   description: string;
   /** Hosts the deployment runs on (`local` for this machine); older vaults have none. */
   hosts: string[];
+  /** The playbook its secrets rotate by; null: by their targets alone. */
+  playbook: DeploymentPlaybook | null;
   createdAt: string;
+}
+
+export interface DeploymentPlaybook {
+  id: string;
+  variables: Record<string, string>;
+  /** Playbook target id -> host, for targets not on the deployment's first host. */
+  targetHosts: Record<string, string>;
+}
+
+/** A playbook the user added (the built-in ones live in resources/, not in the vault). */
+export interface PlaybookRecord {
+  id: string;
+  text: string;
+  savedAt: string;
 }
 
 export type HostAuthRecord =
@@ -48,6 +65,8 @@ export interface VaultState {
   deployments: Map<string, DeploymentRecord>;
   secrets: Map<string, SecretRecord>;
   hosts: Map<string, HostRecord>;
+  playbooks: Map<string, PlaybookRecord>;
+  rotations: Map<string, RotationRecord>;
   /** `deployment/name` -> secret id. */
   refs: Map<string, string>;
   /** Number of events applied; the next event gets this number. */
@@ -64,6 +83,8 @@ export function emptyState(genesisHash: string): VaultState {
     deployments: new Map(),
     secrets: new Map(),
     hosts: new Map(),
+    playbooks: new Map(),
+    rotations: new Map(),
     refs: new Map(),
     eventCount: 0,
     headHash: genesisHash,
@@ -117,7 +138,50 @@ function applyBody(state: VaultState, event: VaultEvent): void {
       if (state.deployments.has(event.data.name)) {
         throw new InconsistentEventError(`deployment ${event.data.name} already exists`);
       }
-      state.deployments.set(event.data.name, { ...event.data, hosts: [], createdAt: event.at });
+      state.deployments.set(event.data.name, {
+        ...event.data,
+        hosts: [],
+        playbook: null,
+        createdAt: event.at,
+      });
+      return;
+    }
+    case 'deployment.playbook-set': {
+      const deployment = state.deployments.get(event.data.name);
+      if (!deployment) throw new InconsistentEventError(`no deployment ${event.data.name}`);
+      const { playbook, variables, targetHosts } = event.data;
+      deployment.playbook = playbook === null ? null : { id: playbook, variables, targetHosts };
+      return;
+    }
+    case 'playbook.saved':
+      state.playbooks.set(event.data.id, { ...event.data, savedAt: event.at });
+      return;
+    case 'playbook.removed':
+      if (!state.playbooks.delete(event.data.id)) {
+        throw new InconsistentEventError(`no playbook ${event.data.id}`);
+      }
+      return;
+    case 'rotation.started':
+    case 'rotation.step':
+    case 'rotation.resumed':
+    case 'rotation.finished':
+      try {
+        applyRotationEvent(state.rotations, event);
+      } catch (error) {
+        if (error instanceof RotationEventError) throw new InconsistentEventError(error.message);
+        throw error;
+      }
+      return;
+    case 'version.promoted': {
+      const secret = secretById(state, event.data.secretId);
+      promote(secret, versionById(secret, event.data.versionId), event.at);
+      return;
+    }
+    case 'version.pending-dropped': {
+      const secret = secretById(state, event.data.secretId);
+      const version = versionById(secret, event.data.versionId);
+      version.labels = version.labels.filter((label) => label !== 'pending');
+      secret.updatedAt = event.at;
       return;
     }
     case 'deployment.hosts-set': {
@@ -205,6 +269,26 @@ function applyBody(state: VaultState, event: VaultEvent): void {
       // History-only events: recorded, no change to the inventory.
       return;
   }
+}
+
+function versionById(secret: SecretRecord, id: string): VersionRecord {
+  const version = secret.versions.find((candidate) => candidate.id === id);
+  if (!version) throw new InconsistentEventError(`secret ${secret.id} has no version ${id}`);
+  return version;
+}
+
+/** The pending version becomes current; the current one becomes previous. */
+function promote(secret: SecretRecord, promoted: VersionRecord, at: string): void {
+  if (!promoted.labels.includes('pending')) {
+    throw new InconsistentEventError(`version ${promoted.id} is not pending`);
+  }
+  for (const version of secret.versions) {
+    const wasCurrent = version.labels.includes('current');
+    version.labels = version.labels.filter((label) => label === 'pending');
+    if (wasCurrent) version.labels.push('previous');
+  }
+  promoted.labels = ['current'];
+  secret.updatedAt = at;
 }
 
 /**

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { isRekeyError } from '../../shared/errors';
+import type { RotationPreview } from '../../shared/rotation-api';
+import { formatByName } from '../formats/format';
+import type { PlannedTarget } from '../vault/rotation-records';
+import type { RunPlan } from './planner';
+import type { StepContext } from './run-context';
+
+/**
+ * A dry run: every target is read and the change computed, nothing is written, restarted or
+ * stored. The diff shows placeholders where the values are, and passes the redactor too.
+ */
+
+const NEW = '[new value]';
+const CURRENT = '[current value]';
+const CONTEXT_LINES = 1;
+
+export async function previewTargets(
+  plan: RunPlan,
+  context: Pick<StepContext, 'connector' | 'redact'>,
+): Promise<RotationPreview['targets']> {
+  const previews: RotationPreview['targets'] = [];
+  for (const step of plan.steps) {
+    if (step.action.kind !== 'write') continue;
+    previews.push(await previewTarget(step.action.target, context));
+  }
+  return previews;
+}
+
+async function previewTarget(
+  target: PlannedTarget,
+  context: Pick<StepContext, 'connector' | 'redact'>,
+): Promise<RotationPreview['targets'][number]> {
+  const base = { host: target.host, path: target.path, key: target.key };
+  let text: string;
+  try {
+    const connector = await context.connector(target.host);
+    text = (await connector.readFile(target.path)).toString('utf8');
+  } catch (error) {
+    const missing = isRekeyError(error) && error.code === 'NOT_FOUND';
+    if (missing && target.format === 'file') {
+      return {
+        ...base,
+        diff: [`+${NEW}`],
+        note: 'the file does not exist yet: it will be created',
+      };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...base, diff: [], note: context.redact(message) };
+  }
+  const format = formatByName(target.format);
+  try {
+    const current = format.get(text, target.key);
+    // A stand-in value of the same shape shows how the line will look; it is never stored.
+    const stand = `rekey${randomBytes(12).toString('hex')}`;
+    const changed = format.set(text, target.key, stand);
+    const hide = (line: string) => {
+      let shown = line.replaceAll(stand, NEW);
+      if (current) shown = shown.replaceAll(current, CURRENT);
+      return context.redact(shown);
+    };
+    return {
+      ...base,
+      diff: lineDiff(text, changed).map(hide),
+      note: current === undefined ? `${target.key} is not set yet: it will be added` : null,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...base, diff: [], note: context.redact(message) };
+  }
+}
+
+/**
+ * A unified-style diff of a one-value change: the changed lines form one block, so the
+ * common head and tail are cut and a line of context kept on each side.
+ */
+export function lineDiff(before: string, after: string): string[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head += 1;
+  let tail = 0;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  ) {
+    tail += 1;
+  }
+  if (head === a.length && head === b.length) return [];
+  const from = Math.max(0, head - CONTEXT_LINES);
+  const lines = [`@@ line ${head + 1} @@`];
+  for (const line of a.slice(from, head)) lines.push(` ${line}`);
+  for (const line of a.slice(head, a.length - tail)) lines.push(`-${line}`);
+  for (const line of b.slice(head, b.length - tail)) lines.push(`+${line}`);
+  for (const line of a.slice(a.length - tail, a.length - tail + CONTEXT_LINES))
+    lines.push(` ${line}`);
+  return lines;
+}
