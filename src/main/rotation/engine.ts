@@ -20,8 +20,9 @@ import { newId } from '../vault/transaction';
 import type { Vault } from '../vault/vault';
 import type { RunPlan } from './planner';
 import { runForward, runUndo } from './run-actions';
-import { fingerprints, runCheck } from './run-checks';
-import { type StepContext, runValues } from './run-context';
+import { heldValue, runCheck } from './run-checks';
+import { describeTarget } from './plan-titles';
+import { type StepContext, runValues, sameValue } from './run-context';
 
 /**
  * The rotation state machine. A run is planned, staged (every new value stored as `pending`
@@ -378,8 +379,13 @@ export class RotationEngine {
       checked.add(key);
       try {
         const { current } = context.values(action.secretId);
-        const outcome = await fingerprints([action.target], current, context);
-        if (!outcome.ok) problems.push(`${outcome.detail} (the old value should be back)`);
+        const held = await heldValue(action.target, context);
+        // A target that holds nothing was never written (a write that failed creates nothing).
+        if (held !== undefined && !sameValue(held, current)) {
+          problems.push(
+            `${describeTarget(action.target)} does not hold the old value (it should be back)`,
+          );
+        }
       } catch (error) {
         problems.push(
           `cannot check ${action.target.path} on ${action.target.host}: ${messageOf(error, context)}`,

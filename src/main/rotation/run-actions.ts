@@ -4,7 +4,7 @@ import { formatByName } from '../formats/format';
 import type { PlannedAction, PlannedTarget } from '../vault/rotation-records';
 import { setRolePassword } from './actions/postgres';
 import { addRedisPassword, removeRedisPassword } from './actions/redis';
-import { runCheck } from './run-checks';
+import { heldValue, runCheck } from './run-checks';
 import { type RunValues, type StepContext, fill, fillEnv, sameValue } from './run-context';
 
 /**
@@ -260,14 +260,18 @@ export async function runUndo(
 ): Promise<string | null> {
   switch (action.kind) {
     case 'write': {
-      const { pending, current } = context.values(action.secretId);
-      void pending;
+      const { current } = context.values(action.secretId);
       if (backupPath) {
         const connector = await context.connector(action.target.host);
         await connector.restoreBackup(action.target.path, backupPath);
         return `restored ${backupPath} over ${action.target.path} on ${action.target.host}`;
       }
-      // No backup known (the step was cut short, or it created the file): put the old value back.
+      // No backup known: the write failed, was cut short, or created the file. Writes are
+      // atomic, so the target holds the old value, nothing, or the new value to replace.
+      const held = await heldValue(action.target, context);
+      if (held === undefined || sameValue(held, current)) {
+        return `${action.target.path} on ${action.target.host} does not hold the new value`;
+      }
       return (await writeValue(action.target, current, context)).detail;
     }
     case 'exec': {
