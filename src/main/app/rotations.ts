@@ -82,7 +82,9 @@ export function rotationMethods(session: AppSession): Pick<Implementation, Rotat
   return {
     'deployments.setPlaybook': async ({ name, playbook, variables, targetHosts }) => {
       const vault = await unlocked();
-      if (playbook !== null) resolveVariables(findPlaybook(vault.state, playbook), variables);
+      if (playbook !== null) {
+        resolveVariables(findPlaybook(vault.state, playbook), variables, { allowMissing: true });
+      }
       await vault.transact((t) =>
         setDeploymentPlaybook(t, name, { playbook, variables, targetHosts }),
       );

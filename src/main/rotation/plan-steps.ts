@@ -4,7 +4,7 @@ import type { PlannedAction, PlannedCheck, PlannedTarget } from '../vault/rotati
 import type { PlaybookSecret } from './playbook-schema';
 import type { Probe, VerifyCheck } from './playbook-checks';
 import type { Step } from './playbook-steps';
-import { expandTemplate, rewriteTemplate } from './templates';
+import { expandTemplate, placeholdersIn, rewriteTemplate } from './templates';
 
 /**
  * Turns one playbook secret's steps into planned actions for one deployment: variables filled
@@ -14,6 +14,7 @@ import { expandTemplate, rewriteTemplate } from './templates';
 
 export interface Binding {
   secretId: string;
+  playbookId: string;
   variables: ReadonlyMap<string, string>;
   /** Host of each of the playbook secret's targets, by target id. */
   hostOf(targetId: string): string;
@@ -21,6 +22,15 @@ export interface Binding {
 
 /** A plain template with its variables filled in; it holds no secret placeholder. */
 export function plain(text: string | number, binding: Binding): string {
+  const found = placeholdersIn(String(text));
+  for (const placeholder of found.ok ? found.placeholders : []) {
+    if (placeholder.kind === 'variable' && !binding.variables.has(placeholder.name)) {
+      throw new RekeyError(
+        'INVALID_INPUT',
+        `Playbook ${binding.playbookId} needs a value for ${placeholder.name} here: give it to the deployment (rekey deployment playbook NAME ${binding.playbookId} --var ${placeholder.name}=...)`,
+      );
+    }
+  }
   return expandTemplate(String(text), { variables: binding.variables });
 }
 

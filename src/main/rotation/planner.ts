@@ -123,7 +123,8 @@ function playbookProcedure(
   const defaultHost = deployment.hosts[0] ?? LOCAL_HOST;
   const bound: Binding = {
     secretId: secret.id,
-    variables: resolveVariables(playbook, binding.variables),
+    variables: resolveVariables(playbook, binding.variables, { allowMissing: true }),
+    playbookId: playbook.id,
     hostOf: (targetId) => binding.targetHosts[targetId] ?? defaultHost,
   };
   return {

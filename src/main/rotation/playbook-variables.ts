@@ -3,12 +3,13 @@ import type { Playbook } from './playbook-schema';
 
 /**
  * A deployment's values for a playbook's variables: what it gives, else the defaults. Names
- * the playbook does not declare, and declared variables left without a value, are refused
- * with all their names at once.
+ * the playbook does not declare, and (unless allowMissing) declared variables left without a
+ * value, are refused with all their names at once.
  */
 export function resolveVariables(
   playbook: Playbook,
   given: Readonly<Record<string, string>>,
+  options: { allowMissing?: boolean } = {},
 ): ReadonlyMap<string, string> {
   const declared = Object.keys(playbook.variables);
   const unknown = Object.keys(given).filter((name) => !Object.hasOwn(playbook.variables, name));
@@ -25,7 +26,8 @@ export function resolveVariables(
     if (value === undefined) missing.push(name);
     else values.set(name, value);
   }
-  if (missing.length > 0) {
+  // A deployment names only what its secrets' steps use; a step that needs a missing one says so.
+  if (missing.length > 0 && !options.allowMissing) {
     throw new RekeyError(
       'INVALID_INPUT',
       `Playbook ${playbook.id} needs a value for ${missing.join(', ')} (no default)`,
