@@ -6,6 +6,7 @@ import { registerHistoryCommands } from './commands/history';
 import { registerHostCommands } from './commands/host';
 import { registerImportCommands } from './commands/import';
 import { registerPlaybookCommands } from './commands/playbook';
+import { registerRotateCommand } from './commands/rotate';
 import { registerSecretCommands } from './commands/secret';
 import { registerUiCommand } from './commands/ui';
 import { registerVaultCommands } from './commands/vault';
@@ -38,7 +39,9 @@ Exit codes:
   17  a config file could not be parsed
   18  a rotation run is in the way (unfinished, or still running elsewhere)
   19  the rotation failed and was rolled back: the old values are in place
-  20  the rotation needs attention: a rollback step failed (the message says what to do)`;
+  20  the rotation needs attention: a rollback step failed (the message says what to do)
+  21  rekey secret due --fail-if-any: a secret is due or overdue for rotation
+A rollback asked for (rekey rotate rollback) that succeeds also ends with 19.`;
 
 export function buildProgram(io: CliIo, version: string): Command {
   const program = new Command('rekey')
@@ -64,6 +67,7 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerHostCommands(program, io);
   registerHistoryCommands(program, io);
   registerPlaybookCommands(program, io);
+  registerRotateCommand(program, io);
   registerGenerateCommand(program, io);
   registerUiCommand(program, io);
   const exitOverride = (command: Command) => {

@@ -58,6 +58,12 @@ function describePlaybook(playbook: PlaybookDetail): string {
   return lines.join('\n');
 }
 
+async function readPlaybookFile(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch((error: unknown) => {
+    throw new CliFailure('IO', `Cannot read ${file}: ${(error as Error).message}`);
+  });
+}
+
 export function registerPlaybookCommands(program: Command, io: CliIo): void {
   const playbook = program
     .command('playbook')
@@ -90,13 +96,40 @@ export function registerPlaybookCommands(program: Command, io: CliIo): void {
     );
 
   playbook
+    .command('add <file>')
+    .description('check a playbook file and keep it in the vault (an existing id is replaced)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(io, async (context, file: string, flags: { json?: boolean }) => {
+        const text = await readPlaybookFile(file);
+        await context.unlock();
+        const added = await context.call('playbooks.add', { text, fileName: file });
+        if (flags.json) return context.printJson(added);
+        const count = added.secrets.length;
+        context.print(
+          `Playbook ${added.id} (${added.name}, ${count} secret${count === 1 ? '' : 's'}) is kept in the vault ${context.vaultPath}`,
+        );
+        context.notice(`Use it: rekey deployment playbook DEPLOYMENT ${added.id} --var name=value`);
+      }),
+    );
+
+  playbook
+    .command('rm <id>')
+    .description('remove a playbook kept in the vault (refused while a deployment uses it)')
+    .action(
+      action(io, async (context, id: string) => {
+        await context.unlock();
+        const removed = await context.call('playbooks.remove', { id });
+        context.print(`Removed playbook ${removed.id} from the vault`);
+      }),
+    );
+
+  playbook
     .command('validate <file>')
     .description('check a playbook file; every problem is printed as file:line: field: message')
     .action(
       action(io, async (context, file: string) => {
-        const text = await readFile(file, 'utf8').catch((error: unknown) => {
-          throw new CliFailure('IO', `Cannot read ${file}: ${(error as Error).message}`);
-        });
+        const text = await readPlaybookFile(file);
         const result = await context.call('playbooks.validate', { text, fileName: file });
         if (result.valid) {
           const count = result.playbook.secrets.length;

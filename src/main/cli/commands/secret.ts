@@ -1,12 +1,25 @@
 import { type Command, Option } from 'commander';
 import type { NewValueInput } from '../../../shared/api';
 import { RekeyError } from '../../../shared/errors';
-import { DIFFICULTIES, type SecretDetail, type SecretMetadata } from '../../../shared/model';
+import {
+  DIFFICULTIES,
+  type SecretDetail,
+  type SecretMetadata,
+  type SecretSummary,
+} from '../../../shared/model';
 import { parseGeneratorSpec } from '../../vault/generate';
 import { action, collect, readStdinValue } from '../command';
 import type { CliContext, CliIo } from '../context';
-import { SECRET_COLUMNS, describeSecret, parseDays, secretRows, table } from '../format';
+import {
+  SECRET_COLUMNS,
+  describePolicy,
+  describeSecret,
+  parseDays,
+  secretRows,
+  table,
+} from '../format';
 import { promptHidden, promptTerminal } from '../password';
+import { ExitWith, SECRETS_DUE_EXIT_CODE } from './exit-codes';
 
 interface MetadataFlags {
   service?: string;
@@ -93,6 +106,22 @@ function reportValue(
   for (const problem of version?.strength.problems ?? []) context.warn(`${secret.ref}: ${problem}`);
 }
 
+/**
+ * Days until the rotation deadline of an interval policy (negative: overdue by that many);
+ * 0 for a secret without a value; null when the policy sets no deadline.
+ */
+function daysLeft(secret: SecretSummary): number | null {
+  if (secret.policy.kind !== 'interval') return null;
+  return secret.ageDays === null ? 0 : secret.policy.days - secret.ageDays;
+}
+
+function describeDeadline(left: number | null): string {
+  if (left === null) return '-';
+  if (left < 0) return `${-left}d overdue`;
+  if (left === 0) return 'today';
+  return `in ${left}d`;
+}
+
 export function registerSecretCommands(program: Command, io: CliIo): void {
   const secret = program
     .command('secret')
@@ -164,6 +193,68 @@ export function registerSecretCommands(program: Command, io: CliIo): void {
           if (json) context.printJson(secrets);
           else if (secrets.length === 0) context.print('No secrets match.');
           else context.print(table(SECRET_COLUMNS, secretRows(secrets)));
+        },
+      ),
+    );
+
+  secret
+    .command('due')
+    .description(
+      'secrets due or overdue for rotation by their policy (due: within 14 days of the deadline)',
+    )
+    .option(
+      '--within <days>',
+      'instead: every secret with an interval policy whose deadline is at most DAYS away (90, 12w)',
+    )
+    .option('--deployment <name>', 'only this deployment')
+    .option('--fail-if-any', `exit with code ${SECRETS_DUE_EXIT_CODE} when any secret is listed`)
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(
+        io,
+        async (
+          context,
+          flags: { within?: string; deployment?: string; failIfAny?: boolean; json?: boolean },
+        ) => {
+          const within = flags.within === undefined ? undefined : parseDays(flags.within);
+          await context.unlock();
+          const filter = flags.deployment ? { deployment: flags.deployment } : {};
+          const secrets =
+            within === undefined
+              ? await context.call('secrets.list', { ...filter, due: true })
+              : (await context.call('secrets.list', filter)).filter((secret) => {
+                  const left = daysLeft(secret);
+                  return left !== null && left <= within;
+                });
+          const rows = secrets
+            .map((secret) => ({ ...secret, dueInDays: daysLeft(secret) }))
+            .sort((a, b) => (a.dueInDays ?? 0) - (b.dueInDays ?? 0));
+          if (flags.json) context.printJson(rows);
+          else if (rows.length === 0)
+            context.print(
+              within === undefined
+                ? 'Nothing is due for rotation.'
+                : `Nothing is due for rotation within ${within} days.`,
+            );
+          else
+            context.print(
+              table(
+                ['SECRET', 'STATUS', 'AGE', 'POLICY', 'DEADLINE'],
+                rows.map((secret) => [
+                  secret.ref,
+                  secret.rotation,
+                  secret.ageDays === null ? '-' : `${secret.ageDays}d`,
+                  describePolicy(secret.policy),
+                  describeDeadline(secret.dueInDays),
+                ]),
+              ),
+            );
+          if (flags.failIfAny && rows.length > 0) {
+            throw new ExitWith(
+              SECRETS_DUE_EXIT_CODE,
+              `${rows.length} secret${rows.length === 1 ? ' is' : 's are'} due for rotation`,
+            );
+          }
         },
       ),
     );
