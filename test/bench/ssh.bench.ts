@@ -7,13 +7,13 @@
  * Run with `npm run bench:ssh`. Not part of the test suite: it prints times and ratios and
  * never fails on a number.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quoteShellWord } from '../../src/main/connectors/shell-quote';
 import { type SshEndpoint, SshPool } from '../../src/main/connectors/ssh';
 import { type SshdServer, startSshd } from '../helpers/sshd-server';
+import { knownHostsFor, sshRun } from './openssh-client';
 
 const TARGETS = 50;
 const ROUNDS = 3;
@@ -49,45 +49,13 @@ async function rekeyRun(server: SshdServer, dir: string, round: number): Promise
 }
 
 async function opensshRun(server: SshdServer, dir: string, round: number): Promise<number> {
-  const knownHosts = `${dir}.known_hosts`;
-  const hostKey = readFileSync(join(server.dir, 'host_ed25519.pub'), 'utf8').trim();
-  writeFileSync(knownHosts, `[127.0.0.1]:${server.port} ${hostKey}\n`);
+  const knownHosts = knownHostsFor(server, `${dir}.known_hosts`);
   const started = performance.now();
   for (let index = 0; index < TARGETS; index++) {
-    await sshWrite(server, knownHosts, targetPath(dir, index), contentFor(round, index));
+    const path = targetPath(dir, index);
+    await sshRun(server, knownHosts, `cat > ${quoteShellWord(path)}`, contentFor(round, index));
   }
   return performance.now() - started;
-}
-
-function sshWrite(server: SshdServer, knownHosts: string, path: string, content: string) {
-  const args = [
-    '-F',
-    '/dev/null',
-    '-i',
-    server.clientKeys.plain,
-    '-p',
-    String(server.port),
-    '-o',
-    `UserKnownHostsFile=${knownHosts}`,
-    '-o',
-    'StrictHostKeyChecking=yes',
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'IdentitiesOnly=yes',
-    `${server.user}@127.0.0.1`,
-    `cat > ${quoteShellWord(path)}`,
-  ];
-  return new Promise<void>((resolve, reject) => {
-    const child = spawn('ssh', args, { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`ssh exited with ${code}: ${stderr}`)),
-    );
-    child.stdin.end(content);
-  });
 }
 
 function check(dir: string, round: number, who: string): void {
