@@ -78,6 +78,27 @@ describe('rotation plans', () => {
     expect(await ok(app, 'rotations.list', {})).toEqual([]);
   });
 
+  it('lets a guarded key rotate by its migration command, and says what is missing without one', async () => {
+    const app = await syncTv();
+    const ref = 'tv/security.credential_encryption_key';
+    await ok(app, 'secrets.add', { ref });
+    const missing = await app.call('rotations.plan', { refs: [ref] });
+    expect(missing.ok ? '' : missing.error.message).toMatch(/re-encrypting[\s\S]*migrate_command/);
+    await ok(app, 'deployments.setPlaybook', {
+      name: 'tv',
+      playbook: 'synctv',
+      variables: {
+        config_dir: '/opt/synctv',
+        compose_dir: '/opt/synctv',
+        migrate_command: '/usr/local/bin/recrypt',
+      },
+    });
+    const plan = await ok(app, 'rotations.plan', { refs: [ref] });
+    expect(plan.guarded).toEqual([]);
+    expect(plan.warnings.join(' ')).toMatch(/safe path/);
+    expect(plan.steps.map((step) => step.kind)).toContain('migrate');
+  });
+
   it('refuses secrets of two deployments in one run, and a secret Rekey cannot place', async () => {
     const app = await syncTv();
     await ok(app, 'secrets.add', { ref: 'other/token' });

@@ -1,4 +1,4 @@
-import { RekeyError } from '../../shared/errors';
+import { RekeyError, isRekeyError } from '../../shared/errors';
 import { type GeneratorSpec, LOCAL_HOST, splitRef } from '../../shared/model';
 import { isFormatName } from '../formats/format';
 import { findSecret } from '../vault/changes';
@@ -127,15 +127,29 @@ function playbookProcedure(
     playbookId: playbook.id,
     hostOf: (targetId) => binding.targetHosts[targetId] ?? defaultHost,
   };
+  const guardReason = entry.guarded
+    ? (entry.guard_reason ?? `${entry.name} is guarded: ${entry.impact}`)
+    : null;
+  let actions: PlannedAction[];
+  try {
+    actions = entry.steps.flatMap((step) => plannedActions(step, entry, bound));
+  } catch (error) {
+    if (guardReason === null || !isRekeyError(error)) throw error;
+    throw new RekeyError('INVALID_INPUT', `${refOf(secret)}: ${guardReason}\n${error.message}`);
+  }
+  // The safe path for a guarded key: its procedure migrates the data with the user's command.
+  const migrates = actions.some((action) => action.kind === 'migrate');
   return {
     secret,
-    actions: entry.steps.flatMap((step) => plannedActions(step, entry, bound)),
+    actions,
     checklist: [...playbook.checklist, ...entry.checklist].map(checklistItem),
-    guardReason: entry.guarded
-      ? (entry.guard_reason ?? `${entry.name} is guarded: ${entry.impact}`)
-      : null,
+    guardReason: migrates ? null : guardReason,
     procedure: `playbook ${playbook.id}`,
-    warnings: [],
+    warnings: migrates
+      ? [
+          `${refOf(secret)} is guarded; this run takes the safe path: the data is re-encrypted by the migration command before the new value is used.`,
+        ]
+      : [],
     generator: entry.generator ?? secret.metadata.generator,
   };
 }
