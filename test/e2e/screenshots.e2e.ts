@@ -1,7 +1,10 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { pagesOf } from './harness/app';
 import { screenshot, useRekeyUi } from './harness/fixture';
-import { PASSWORD, SAMPLE_STACK, seedVault } from './harness/seed-vault';
+import { PASSWORD, SAMPLE_STACK, type SeedSecret, seedVault } from './harness/seed-vault';
+import { RotationWizard } from './pages/rotation-wizard';
 
 /**
  * A picture of every view in both themes, under test-results/screenshots/<view>-<scheme>.png,
@@ -18,6 +21,21 @@ const ENV = [
   'TURN_SECRET=',
   '',
 ].join('\n');
+
+/** The sample stack with SyncTV's JWT secret living in a config file on this machine. */
+function stackWithTarget(dir: string): SeedSecret[] {
+  const config = join(dir, 'synctv', 'config.yaml');
+  return SAMPLE_STACK.map((secret) => {
+    if (secret.ref !== 'synctv-prod/jwt.secret') return secret;
+    mkdirSync(join(dir, 'synctv'), { recursive: true });
+    writeFileSync(
+      config,
+      `server:\n  port: 8080\njwt:\n  secret: ${secret.value}\n  expire: 48h\n`,
+    );
+    const target = { host: 'local', path: config, format: 'yaml', key: 'jwt.secret' };
+    return { ...secret, metadata: { ...secret.metadata, targets: [target] } };
+  });
+}
 
 describe('screenshots', () => {
   const ui = useRekeyUi();
@@ -79,6 +97,37 @@ describe('screenshots', () => {
       await screenshot(page, `palette-${scheme}`);
 
       base.expectNoConsoleErrors();
+    });
+
+    it(`rotation wizard and the Rotations view (${scheme})`, async () => {
+      const app = pagesOf(
+        await ui.open({
+          colorScheme: scheme,
+          prepare: (paths) => seedVault(paths.vaultPath, stackWithTarget(paths.dir)),
+        }),
+      );
+      const { page } = app.ui;
+      const wizard = new RotationWizard(page, app.ui.errors);
+      await app.unlock.unlock(PASSWORD);
+      await app.base.navigate('inventory');
+      await app.inventory.open('synctv-prod/jwt.secret');
+
+      await wizard.openFromDetail();
+      await wizard.plan();
+      await wizard.tick('backup');
+      await screenshot(page, `rotation-plan-${scheme}`);
+      await wizard.tickAll();
+      await wizard.next();
+      await wizard.preview();
+      await screenshot(page, `rotation-preview-${scheme}`);
+      await wizard.run();
+      await wizard.result();
+      await screenshot(page, `rotation-result-${scheme}`);
+      await wizard.openRun();
+      await page.getByTestId('run-pane').getByTestId('run-log').waitFor();
+      await screenshot(page, `rotations-${scheme}`);
+
+      app.base.expectNoConsoleErrors();
     });
   }
 });

@@ -73,7 +73,8 @@ export function rotationMethods(session: AppSession): Pick<Implementation, Rotat
   };
   /** Runs the run to its end, or in the background (its failures are in the run's record). */
   const carryOut = async (vault: Vault, engine: RotationEngine, runId: string, wait: boolean) => {
-    const work = engine.proceed(runId);
+    // An ended run changed the inventory (the new value current, or the pending one dropped).
+    const work = engine.proceed(runId).finally(() => session.emit({ type: 'vault.changed' }));
     if (wait) await work;
     else work.catch(() => undefined);
     return view(vault, runId);

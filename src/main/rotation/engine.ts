@@ -348,7 +348,7 @@ export class RotationEngine {
           transaction,
           current,
           'needs-attention',
-          `${reason}. Rolling back left work to do by hand (the new values stay pending in the vault):\n- ${problems.join('\n- ')}`,
+          `${sentence(reason)} Rolling back left work to do by hand (the new values stay pending in the vault):\n- ${problems.join('\n- ')}`,
         );
         return;
       }
@@ -361,7 +361,7 @@ export class RotationEngine {
         transaction,
         current,
         'rolled-back',
-        `${reason}. The old values are back in place.`,
+        `${sentence(reason)} The old values are back in place.`,
       );
     });
     return this.#run(runId);
@@ -459,6 +459,11 @@ function manualUndo(
     default:
       return `see run ${run.id}`;
   }
+}
+
+/** The text as a sentence: one final period, whatever it ended with. */
+function sentence(text: string): string {
+  return `${text.trimEnd().replace(/[.\s]+$/, '')}.`;
 }
 
 function messageOf(error: unknown, context: StepContext): string {

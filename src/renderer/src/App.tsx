@@ -4,6 +4,7 @@ import { CommandPalette } from './components/CommandPalette';
 import { Toasts } from './components/Toasts';
 import { useHistory } from './stores/history';
 import { useHosts } from './stores/hosts';
+import { useRotations } from './stores/rotations';
 import { useSecrets } from './stores/secrets';
 import { useSession } from './stores/session';
 import { Dashboard } from './views/Dashboard';
@@ -11,6 +12,8 @@ import { FirstRun } from './views/FirstRun';
 import { History } from './views/History';
 import { Hosts } from './views/Hosts';
 import { Inventory } from './views/Inventory';
+import { RotationWizard } from './views/rotation/RotationWizard';
+import { Rotations } from './views/Rotations';
 import { Settings } from './views/Settings';
 import { Unlock } from './views/Unlock';
 
@@ -28,6 +31,8 @@ export function App() {
   const [ready, setReady] = useState(false);
   const state = useSession((store) => store.status?.state);
   const view = useSession((store) => store.view);
+  const revision = useSession((store) => store.revision);
+  const wizardRefs = useRotations((store) => store.wizardRefs);
   useTheme();
 
   useEffect(() => {
@@ -43,8 +48,19 @@ export function App() {
       useSecrets.getState().reset();
       useHistory.getState().reset();
       useHosts.getState().reset();
+      useRotations.getState().reset();
     }
   }, [state]);
+
+  // Runs are watched from the moment the vault opens: an interrupted one (its process died)
+  // is announced at once, whatever view is open.
+  useEffect(() => {
+    if (state !== 'unlocked') return undefined;
+    return useRotations.getState().follow();
+  }, [state]);
+  useEffect(() => {
+    if (state === 'unlocked') void useRotations.getState().load();
+  }, [state, revision]);
 
   if (failure) {
     return (
@@ -63,8 +79,10 @@ export function App() {
       {view === 'dashboard' ? <Dashboard /> : null}
       {view === 'inventory' ? <Inventory /> : null}
       {view === 'hosts' ? <Hosts /> : null}
+      {view === 'rotations' ? <Rotations /> : null}
       {view === 'history' ? <History /> : null}
       {view === 'settings' ? <Settings /> : null}
+      {wizardRefs ? <RotationWizard key={wizardRefs.join('\n')} refs={wizardRefs} /> : null}
       <CommandPalette />
       <Toasts />
     </>

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { useDashboard } from './stores/dashboard';
 import { useHistory } from './stores/history';
+import { useRotations } from './stores/rotations';
 import { useSecrets } from './stores/secrets';
 import { useSession } from './stores/session';
 import { useUi } from './stores/ui';
@@ -21,6 +22,7 @@ window.__rekeyStores = () => ({
   history: useHistory.getState(),
   dashboard: useDashboard.getState(),
   ui: useUi.getState(),
+  rotations: useRotations.getState(),
 });
 
 const root = document.getElementById('root');

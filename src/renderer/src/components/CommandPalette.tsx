@@ -1,5 +1,6 @@
 import { Command } from 'cmdk';
 import { useEffect, useState } from 'react';
+import { useRotations } from '../stores/rotations';
 import { useSecrets } from '../stores/secrets';
 import { type View, useSession } from '../stores/session';
 import { useUi } from '../stores/ui';
@@ -19,6 +20,8 @@ export function CommandPalette() {
   const lock = useSession((state) => state.lock);
   const secrets = useSecrets((state) => state.items);
   const select = useSecrets((state) => state.select);
+  const selectedRef = useSecrets((state) => state.selectedRef);
+  const openWizard = useRotations((state) => state.openWizard);
   const [search, setSearch] = useState('');
 
   useEffect(() => {
@@ -112,6 +115,14 @@ export function CommandPalette() {
             >
               Change the master password
             </Command.Item>
+            {selectedRef ? (
+              <Command.Item
+                value={`rotate ${selectedRef} rotation wizard new value`}
+                onSelect={run(() => openWizard([selectedRef]))}
+              >
+                Rotate <span className="mono">{selectedRef}</span>…
+              </Command.Item>
+            ) : null}
             <Command.Item value="lock vault" onSelect={run(() => void lock())}>
               Lock the vault
             </Command.Item>

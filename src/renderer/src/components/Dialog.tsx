@@ -2,7 +2,8 @@ import { type ReactNode, useEffect, useRef } from 'react';
 
 /**
  * A modal: Esc or a click on the backdrop closes it, focus moves into it on open and back
- * to where it was on close, and Tab stays inside.
+ * to where it was on close, and Tab stays inside. While `locked` (work the user must not
+ * dismiss by accident, such as a rotation run) neither Esc nor the backdrop closes it.
  */
 export function Dialog(props: {
   title: string;
@@ -10,6 +11,7 @@ export function Dialog(props: {
   children: ReactNode;
   footer?: ReactNode;
   testId?: string;
+  locked?: boolean;
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -24,7 +26,7 @@ export function Dialog(props: {
   const onKeyDown = (event: React.KeyboardEvent) => {
     if (event.key === 'Escape') {
       event.stopPropagation();
-      props.onClose();
+      if (!props.locked) props.onClose();
     }
     if (event.key !== 'Tab' || !box.current) return;
     const focusable = [
@@ -46,7 +48,9 @@ export function Dialog(props: {
   return (
     <div
       className="overlay"
-      onMouseDown={(event) => event.target === event.currentTarget && props.onClose()}
+      onMouseDown={(event) =>
+        event.target === event.currentTarget && !props.locked && props.onClose()
+      }
     >
       <div
         className="dialog"
@@ -59,14 +63,16 @@ export function Dialog(props: {
       >
         <div className="dialog-header row">
           <h2 className="spacer">{props.title}</h2>
-          <button
-            className="button ghost small"
-            data-close
-            onClick={props.onClose}
-            aria-label="Close"
-          >
-            Esc
-          </button>
+          {props.locked ? null : (
+            <button
+              className="button ghost small"
+              data-close
+              onClick={props.onClose}
+              aria-label="Close"
+            >
+              Esc
+            </button>
+          )}
         </div>
         <div className="dialog-body stack">{props.children}</div>
         {props.footer ? <div className="dialog-footer">{props.footer}</div> : null}

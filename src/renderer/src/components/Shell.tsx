@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { type View, useSession } from '../stores/session';
+import { InterruptedBanner } from '../views/rotation/InterruptedBanner';
 import { useUi } from '../stores/ui';
 import { Icon, type IconName } from './icons';
 
@@ -7,6 +8,7 @@ const NAV: { view: View; label: string; icon: IconName }[] = [
   { view: 'dashboard', label: 'Dashboard', icon: 'dashboard' },
   { view: 'inventory', label: 'Inventory', icon: 'list' },
   { view: 'hosts', label: 'Hosts', icon: 'server' },
+  { view: 'rotations', label: 'Rotations', icon: 'rotate' },
   { view: 'history', label: 'History', icon: 'history' },
   { view: 'settings', label: 'Settings', icon: 'settings' },
 ];
@@ -15,6 +17,7 @@ export const VIEW_TITLES: Record<View, string> = {
   dashboard: 'Dashboard',
   inventory: 'Inventory',
   hosts: 'Hosts',
+  rotations: 'Rotations',
   history: 'History',
   settings: 'Settings',
 };
@@ -74,6 +77,7 @@ export function Shell({
         </div>
       </nav>
       <main className="main">
+        <InterruptedBanner />
         <header className="topbar">
           <h1>{VIEW_TITLES[view]}</h1>
           {actions}

@@ -24,6 +24,10 @@ const paths = {
   close: 'M6 6l12 12M18 6 6 18',
   download: 'M12 4v12M7 11l5 5 5-5M4 20h16',
   server: 'M4 4h16v7H4zM4 13h16v7H4zM8 7.5h.01M8 16.5h.01M12 7.5h4M12 16.5h4',
+  circle: 'M12 20a8 8 0 1 0 0-16 8 8 0 0 0 0 16Z',
+  undo: 'M9 14 4 9l5-5M4 9h11a5 5 0 0 1 0 10h-4',
+  play: 'M7 4.5v15l12-7.5-12-7.5Z',
+  rotate: 'M21 12a9 9 0 1 1-2.6-6.4M21 4v5h-5',
 } as const;
 
 export type IconName = keyof typeof paths;

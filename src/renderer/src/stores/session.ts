@@ -8,7 +8,7 @@ import {
 import type { AppEvent } from '../../../shared/methods';
 import { call, rekey } from '../api/client';
 
-export type View = 'dashboard' | 'inventory' | 'hosts' | 'history' | 'settings';
+export type View = 'dashboard' | 'inventory' | 'hosts' | 'rotations' | 'history' | 'settings';
 
 /** Why the vault locked without the user asking: shown on the unlock screen. */
 const LOCK_REASONS: Record<string, string> = {

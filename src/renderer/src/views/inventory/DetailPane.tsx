@@ -4,6 +4,7 @@ import { call, errorMessage } from '../../api/client';
 import { RotationBadge, StrengthBadge, formatAge, formatTime } from '../../components/badges';
 import { FormError } from '../../components/Field';
 import { Icon } from '../../components/icons';
+import { useRotations } from '../../stores/rotations';
 import { useSecrets } from '../../stores/secrets';
 import { useUi } from '../../stores/ui';
 import { DeleteSecretDialog } from './DeleteSecretDialog';
@@ -29,6 +30,7 @@ export function DetailPane() {
   const detail = useSecrets((state) => state.detail);
   const error = useSecrets((state) => state.detailError);
   const select = useSecrets((state) => state.select);
+  const openWizard = useRotations((state) => state.openWizard);
   const [editing, setEditing] = useState(false);
   const [dialog, setDialog] = useState<'version' | 'delete' | null>(null);
 
@@ -75,13 +77,21 @@ export function DetailPane() {
           key={detail.versions.find((v) => v.labels.includes('current'))?.id ?? 'none'}
           refName={detail.ref}
         />
-        <div className="row">
+        <div className="row wrap">
           <button
             className="button small"
             onClick={() => setDialog('version')}
             data-testid="new-version-button"
           >
             <Icon name="refresh" /> New value
+          </button>
+          <button
+            className="button small"
+            onClick={() => openWizard([detail.ref])}
+            title="Plan, preview and run the rotation: a new value written where the secret lives"
+            data-testid="rotate-button"
+          >
+            <Icon name="rotate" /> Rotate…
           </button>
           <button
             className="button small"
