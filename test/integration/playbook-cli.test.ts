@@ -134,7 +134,7 @@ describe('rekey playbook', () => {
     const run = await rekey(['playbook', 'show', 'nextcloud']);
     expect(run.code).toBe(9);
     expect(run.stderr).toMatch(
-      /^rekey: No playbook "nextcloud"; the built-in playbooks are synctv,/,
+      /^rekey: No playbook "nextcloud"; the playbooks are synctv,/,
     );
   });
 
