@@ -146,6 +146,8 @@ export const appInfoSchema = z.strictObject({
   /** Who writes the clipboard on copy: the main process, or the renderer with a returned value. */
   clipboard: z.enum(['main', 'renderer']),
   defaultVaultPath: z.string(),
+  /** The user's home directory, for suggested paths (e.g. the demo folder). */
+  homeDir: z.string(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -368,6 +370,36 @@ export const playbookValidationSchema = z.discriminatedUnion('valid', [
 ]);
 export type PlaybookValidation = z.infer<typeof playbookValidationSchema>;
 
+/** A path on this machine, e.g. /home/me/rekey-demo (or C:\\Users\\me\\rekey-demo). */
+const localAbsolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine(
+    (path) => path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path),
+    'expected an absolute path, e.g. /home/me/rekey-demo',
+  );
+
+/** What `demo.create` made: the folder, the vault (open now), the service, what to try. */
+export const demoReportSchema = z.strictObject({
+  dir: z.string(),
+  vault: vaultStatusSchema,
+  deployment: z.string(),
+  playbook: z.string(),
+  secrets: z.array(z.string()),
+  /** The config files the secrets live in. */
+  files: z.array(z.string()),
+  service: z.strictObject({
+    url: z.string(),
+    port: z.number().int(),
+    pid: z.number().int().nullable(),
+    script: z.string(),
+    /** The runtime that runs the script (Node.js, or the desktop app's own). */
+    node: z.string(),
+  }),
+});
+export type DemoReport = z.infer<typeof demoReportSchema>;
+
 export const contract = {
   'app.info': method(none, appInfoSchema),
   'vault.status': method(z.strictObject({}), vaultStatusSchema),
@@ -575,6 +607,21 @@ export const contract = {
   'rotations.confirm': method(
     z.strictObject({ runId: runId, index: z.number().int().min(0), confirmed: z.boolean() }),
     rotationRunSchema,
+  ),
+  /**
+   * Creates the demo in `dir` (absent or empty): config files, the demo service (started) and
+   * a vault (in `dir` unless `vaultPath` says otherwise) that knows every secret and rotates
+   * them by the demo playbook. The session opens that vault, as with vault.create.
+   */
+  'demo.create': method(
+    z.strictObject({
+      dir: localAbsolutePath,
+      password,
+      port: portSchema.optional(),
+      vaultPath: localAbsolutePath.optional(),
+      kdf: kdfChoiceSchema.optional(),
+    }),
+    demoReportSchema,
   ),
   'generator.generate': method(
     z.strictObject({ spec: generatorSpecSchema, count: z.number().int().min(1).max(1000) }),

@@ -53,6 +53,7 @@ export const METHOD_NAMES = [
   'rotations.list',
   'rotations.resume',
   'rotations.confirm',
+  'demo.create',
   'generator.generate',
   'strength.check',
 ] as const;

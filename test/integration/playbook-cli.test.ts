@@ -133,9 +133,7 @@ describe('rekey playbook', () => {
   it('refuses an unknown playbook with exit code 9', async () => {
     const run = await rekey(['playbook', 'show', 'nextcloud']);
     expect(run.code).toBe(9);
-    expect(run.stderr).toMatch(
-      /^rekey: No playbook "nextcloud"; the playbooks are synctv,/,
-    );
+    expect(run.stderr).toMatch(/^rekey: No playbook "nextcloud"; the playbooks are synctv,/);
   });
 
   it('validates a good file with exit 0', async () => {

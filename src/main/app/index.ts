@@ -1,9 +1,10 @@
 import type { MethodName, MethodOutput } from '../../shared/api';
-import type { Result } from '../../shared/errors';
+import { RekeyError, type Result } from '../../shared/errors';
 import type { AppEvent } from '../../shared/methods';
 import { dashboardMethods } from './dashboard';
+import { type InnerCall, demoMethods } from './demo';
 import { generatorMethods } from './generator';
-import { type Implementation, handle } from './handle';
+import { type CallContext, type Implementation, handle } from './handle';
 import { historyMethods } from './history';
 import { hostMethods } from './hosts';
 import { importEnv } from './import-env';
@@ -44,6 +45,7 @@ const CHANGING: ReadonlySet<MethodName> = new Set([
   'hosts.trust',
   'hosts.importSshConfig',
   'hosts.adopt',
+  'demo.create',
 ]);
 
 /** Calls a window may make on its own (status checks): they do not postpone the idle lock. */
@@ -51,6 +53,13 @@ const PASSIVE: ReadonlySet<MethodName> = new Set(['app.info', 'vault.status', 'p
 
 export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp {
   const session = new AppSession(options);
+  const context: CallContext = { redactor: () => session.vault?.redactor ?? null };
+  /** For methods built from other methods (the demo): the same checks, errors thrown. */
+  const inner: InnerCall = async (method, input) => {
+    const result = await handle(implementation, method, input, context);
+    if (!result.ok) throw new RekeyError(result.error.code, result.error.message);
+    return result.value;
+  };
   const implementation: Implementation = {
     ...preferenceMethods(session),
     ...vaultMethods(session),
@@ -63,6 +72,7 @@ export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp
     ...strengthMethods(),
     ...playbookMethods(session),
     ...rotationMethods(session),
+    ...demoMethods(session, inner),
   };
   return {
     session,
@@ -73,9 +83,7 @@ export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp
     },
     call: async (method, input) => {
       if (!PASSIVE.has(method)) session.touch();
-      const result = await handle(implementation, method, input, {
-        redactor: () => session.vault?.redactor ?? null,
-      });
+      const result = await handle(implementation, method, input, context);
       if (result.ok && CHANGING.has(method)) session.emit({ type: 'vault.changed' });
       return result;
     },

@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { defaultVaultPath } from '../vault/paths';
 import type { Implementation } from './handle';
 import type { AppSession } from './session';
@@ -11,6 +12,7 @@ export function preferenceMethods(
       frontDoor: session.options.source === 'desktop' ? 'desktop' : 'browser',
       clipboard: session.clipboard ? 'main' : 'renderer',
       defaultVaultPath: defaultVaultPath(),
+      homeDir: homedir(),
     }),
     'preferences.get': async () => session.preferences.current.preferences,
     'preferences.update': async (changes) => {

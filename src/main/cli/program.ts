@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, isRekeyError } from '../../shared/errors';
+import { registerDemoCommand } from './commands/demo';
 import { registerDeploymentCommands } from './commands/deployment';
 import { registerGenerateCommand } from './commands/generate';
 import { registerHistoryCommands } from './commands/history';
@@ -70,6 +71,7 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerRotateCommand(program, io);
   registerGenerateCommand(program, io);
   registerUiCommand(program, io);
+  registerDemoCommand(program, io);
   const exitOverride = (command: Command) => {
     command.exitOverride();
     command.commands.forEach(exitOverride);

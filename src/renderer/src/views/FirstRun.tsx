@@ -4,12 +4,17 @@ import { Icon } from '../components/icons';
 import { StrengthMeter } from '../components/StrengthMeter';
 import { useSubmit } from '../components/use-submit';
 import { useSession } from '../stores/session';
+import { TryRekeyDialog } from './first-run/TryRekeyDialog';
 
 const MIN_PASSWORD = 8;
 
-/** No vault yet: create one (with a strong password) or point Rekey at an existing file. */
+/**
+ * No vault yet: create one (with a strong password), point Rekey at an existing file, or try
+ * Rekey first on a demo that runs on this computer.
+ */
 export function FirstRun() {
   const [tab, setTab] = useState<'create' | 'open'>('create');
+  const [trying, setTrying] = useState(false);
   return (
     <div className="center-screen" data-testid="screen-first-run">
       <div className="auth-card">
@@ -41,7 +46,16 @@ export function FirstRun() {
           </button>
         </div>
         {tab === 'create' ? <CreateVault /> : <OpenVault />}
+        <div className="row">
+          <span className="spacer field-hint">
+            New to Rekey? Rotate a secret of a demo stack on this computer, no server needed.
+          </span>
+          <button className="button" onClick={() => setTrying(true)} data-testid="try-rekey">
+            Try Rekey
+          </button>
+        </div>
       </div>
+      {trying ? <TryRekeyDialog onClose={() => setTrying(false)} /> : null}
     </div>
   );
 }
