@@ -30,7 +30,7 @@ import {
 
 const id = z.string().min(1).max(64);
 
-const versionMetaSchema = z.strictObject({
+export const versionMetaSchema = z.strictObject({
   id,
   origin: versionOriginSchema,
   generator: generatorSpecSchema.nullable(),
@@ -139,6 +139,22 @@ export const eventBodySchema = z.discriminatedUnion('kind', [
       expected: sshFingerprintSchema,
       presented: sshFingerprintSchema,
     }),
+  }),
+  z.strictObject({
+    /** A version brought back from a backup bundle, with its original time and labels. */
+    kind: z.literal('version.restored'),
+    data: z.strictObject({
+      secretId: id,
+      version: versionMetaSchema,
+      value: z.string(),
+      labels: z.array(labelSchema),
+      createdAt: z.iso.datetime(),
+    }),
+  }),
+  z.strictObject({
+    /** Labels set as a restore chose: each label given is taken from every other version. */
+    kind: z.literal('version.relabeled'),
+    data: z.strictObject({ secretId: id, versionId: id, labels: z.array(labelSchema) }),
   }),
   z.strictObject({
     kind: z.literal('version.promoted'),

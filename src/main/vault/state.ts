@@ -172,6 +172,22 @@ function applyBody(state: VaultState, event: VaultEvent): void {
         throw error;
       }
       return;
+    case 'version.restored': {
+      const secret = secretById(state, event.data.secretId);
+      restoreVersion(secret, event.data);
+      secret.updatedAt = event.at;
+      return;
+    }
+    case 'version.relabeled': {
+      const secret = secretById(state, event.data.secretId);
+      const target = versionById(secret, event.data.versionId);
+      for (const version of secret.versions) {
+        version.labels = version.labels.filter((label) => !event.data.labels.includes(label));
+      }
+      target.labels = [...event.data.labels];
+      secret.updatedAt = event.at;
+      return;
+    }
     case 'version.promoted': {
       const secret = secretById(state, event.data.secretId);
       promote(secret, versionById(secret, event.data.versionId), event.at);
@@ -275,6 +291,25 @@ function versionById(secret: SecretRecord, id: string): VersionRecord {
   const version = secret.versions.find((candidate) => candidate.id === id);
   if (!version) throw new InconsistentEventError(`secret ${secret.id} has no version ${id}`);
   return version;
+}
+
+/** A version from a bundle takes its labels from the other versions (each label is unique). */
+function restoreVersion(
+  secret: SecretRecord,
+  data: { version: VersionMeta; value: string; labels: Label[]; createdAt: string },
+): void {
+  if (secret.versions.some((version) => version.id === data.version.id)) {
+    throw new InconsistentEventError(`version ${data.version.id} already exists`);
+  }
+  for (const version of secret.versions) {
+    version.labels = version.labels.filter((label) => !data.labels.includes(label));
+  }
+  secret.versions.push({
+    ...data.version,
+    createdAt: data.createdAt,
+    labels: [...data.labels],
+    value: new SecretValue(data.value),
+  });
 }
 
 /** The pending version becomes current; the current one becomes previous. */
