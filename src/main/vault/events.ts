@@ -188,6 +188,50 @@ export const eventBodySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('rotation.resumed'), data: rotationResumedSchema }),
   z.strictObject({ kind: z.literal('rotation.finished'), data: rotationFinishedSchema }),
   z.strictObject({
+    kind: z.literal('backup.created'),
+    data: z.strictObject({
+      id,
+      deployment: deploymentNameSchema,
+      file: z.string().max(4096),
+      size: z.number().int().min(0),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      contents: z.array(z.strictObject({ name: z.string().max(1024), size: z.number().int() })),
+      passphrase: z.boolean(),
+      recipients: z.array(z.string().max(128)),
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('backup.verified'),
+    data: z.strictObject({
+      file: z.string().max(4096),
+      ok: z.boolean(),
+      problems: z.array(z.string().max(1000)).max(100),
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('backup.restored'),
+    data: z.strictObject({
+      file: z.string().max(4096),
+      databases: z.array(z.string().max(300)),
+      files: z.array(z.string().max(4096)),
+      secrets: z.array(z.string().max(300)),
+    }),
+  }),
+  z.strictObject({
+    /** An OpenPGP key for encrypting bundles; the private part (if kept) is a secret value. */
+    kind: z.literal('pgp-key.added'),
+    data: z.strictObject({
+      fingerprint: z.string().regex(/^[0-9A-F]{40}$/),
+      name: z.string().max(300),
+      publicKey: z.string().max(100_000),
+      privateKey: z.string().max(100_000).nullable(),
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('pgp-key.removed'),
+    data: z.strictObject({ fingerprint: z.string().regex(/^[0-9A-F]{40}$/) }),
+  }),
+  z.strictObject({
     kind: z.literal('secrets.imported'),
     data: z.strictObject({
       deployment: deploymentNameSchema,

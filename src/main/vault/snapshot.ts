@@ -1,3 +1,4 @@
+import type { BackupRecord, PgpKeyRecord } from './backup-state';
 import type { RotationRecord } from './rotation-state';
 import type {
   DeploymentRecord,
@@ -37,6 +38,9 @@ interface StoredSnapshot {
   /** Absent in snapshots written before rotations existed. */
   playbooks?: PlaybookRecord[];
   rotations?: RotationRecord[];
+  /** Absent in snapshots written before backups existed. */
+  backups?: BackupRecord[];
+  pgpKeys?: (Omit<PgpKeyRecord, 'privateKey'> & { privateKey: string | null })[];
 }
 
 function storeAuth(auth: HostAuthRecord): StoredAuth {
@@ -70,6 +74,11 @@ export function encodeSnapshot(state: VaultState): Buffer {
     hosts: [...state.hosts.values()].map((host) => ({ ...host, auth: storeAuth(host.auth) })),
     playbooks: [...state.playbooks.values()],
     rotations: [...state.rotations.values()],
+    backups: state.backups,
+    pgpKeys: [...state.pgpKeys.values()].map((key) => ({
+      ...key,
+      privateKey: key.privateKey?.reveal() ?? null,
+    })),
   };
   return Buffer.from(JSON.stringify(stored), 'utf8');
 }
@@ -99,6 +108,13 @@ export function decodeSnapshot(bytes: Buffer): VaultState {
     ),
     playbooks: new Map((stored.playbooks ?? []).map((playbook) => [playbook.id, playbook])),
     rotations: new Map((stored.rotations ?? []).map((run) => [run.id, run])),
+    backups: stored.backups ?? [],
+    pgpKeys: new Map(
+      (stored.pgpKeys ?? []).map((key) => [
+        key.fingerprint,
+        { ...key, privateKey: key.privateKey === null ? null : new SecretValue(key.privateKey) },
+      ]),
+    ),
     refs: new Map(),
     eventCount: stored.eventCount,
     headHash: stored.headHash,

@@ -1,5 +1,11 @@
 import type { Label, PinnedHostKey, SecretMetadata } from '../../shared/model';
 import type { HostAuth, VaultEvent, VersionMeta } from './events';
+import {
+  type BackupRecord,
+  BackupEventError,
+  type PgpKeyRecord,
+  applyBackupEvent,
+} from './backup-state';
 import { type RotationRecord, RotationEventError, applyRotationEvent } from './rotation-state';
 import { SecretValue } from './secret-value';
 
@@ -67,6 +73,8 @@ export interface VaultState {
   hosts: Map<string, HostRecord>;
   playbooks: Map<string, PlaybookRecord>;
   rotations: Map<string, RotationRecord>;
+  backups: BackupRecord[];
+  pgpKeys: Map<string, PgpKeyRecord>;
   /** `deployment/name` -> secret id. */
   refs: Map<string, string>;
   /** Number of events applied; the next event gets this number. */
@@ -85,6 +93,8 @@ export function emptyState(genesisHash: string): VaultState {
     hosts: new Map(),
     playbooks: new Map(),
     rotations: new Map(),
+    backups: [],
+    pgpKeys: new Map(),
     refs: new Map(),
     eventCount: 0,
     headHash: genesisHash,
@@ -169,6 +179,18 @@ function applyBody(state: VaultState, event: VaultEvent): void {
         applyRotationEvent(state.rotations, event);
       } catch (error) {
         if (error instanceof RotationEventError) throw new InconsistentEventError(error.message);
+        throw error;
+      }
+      return;
+    case 'backup.created':
+    case 'backup.verified':
+    case 'backup.restored':
+    case 'pgp-key.added':
+    case 'pgp-key.removed':
+      try {
+        applyBackupEvent(state, event);
+      } catch (error) {
+        if (error instanceof BackupEventError) throw new InconsistentEventError(error.message);
         throw error;
       }
       return;

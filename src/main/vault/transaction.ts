@@ -54,6 +54,6 @@ export class Transaction {
 }
 
 /** Short random identifiers; 80 bits make collisions within one vault a non-issue. */
-export function newId(prefix: 's' | 'v'): string {
+export function newId(prefix: 's' | 'v' | 'b'): string {
   return `${prefix}_${randomBytes(10).toString('base64url')}`;
 }

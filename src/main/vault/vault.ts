@@ -345,6 +345,9 @@ export class Vault {
     for (const secret of this.#journal.state.secrets.values()) {
       for (const version of secret.versions) redactor.add(version.value.reveal());
     }
+    for (const key of this.#journal.state.pgpKeys.values()) {
+      if (key.privateKey) redactor.add(key.privateKey.reveal());
+    }
   }
 
   #warnAboutTornTail(): void {
