@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /**
  * Where secrets live: one interface over this machine's files (local), a host over SSH and,
  * later, a Kubernetes cluster. The rotation engine and discovery only ever talk to this
@@ -57,6 +59,43 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** A command whose output is streamed; see `Connector.execStream`. */
+export interface ExecStreamRequest extends ExecRequest {
+  /**
+   * Piped to the command's standard input after `stdin` (if given too), then stdin is closed.
+   * Read with backpressure. If it fails, the command is stopped and `done` rejects (with the
+   * stream's error when that is a RekeyError, IO otherwise).
+   */
+  input?: Readable;
+}
+
+export interface StreamedCommand {
+  /**
+   * The command's standard output, read with backpressure down to the command (a consumer
+   * that stops reading holds the command back; nothing piles up in Rekey). It ends once the
+   * command has exited, whatever its status: check `done`. It is destroyed with the same
+   * error `done` rejects with when the command fails (timeout, lost connection, failed
+   * input), so a truncated output never looks complete; listen for `error` (pipeline does).
+   * Destroying it before the command has ended stops the command (`done` rejects with IO).
+   */
+  stdout: Readable;
+  /**
+   * Settles when the command has ended and `stdout` was read to its end (or destroyed):
+   * resolves with exit status, signal and stderr (`stdout` is '' here), also for a non-zero
+   * status; rejects like `exec` on a timeout (CONNECTION_TIMEOUT) or a lost connection
+   * (CONNECTION_LOST).
+   */
+  done: Promise<ExecResult>;
+}
+
+/** A file opened for reading as a stream. */
+export interface FileReadStream {
+  /** Size in bytes when the file was opened. */
+  size: number;
+  /** The content; fails with a RekeyError (CONNECTION_LOST over SSH when the link drops). */
+  stream: Readable;
+}
+
 /** What a remote fingerprint is taken of: a whole file, or a value given on stdin. */
 export type FingerprintSubject = { kind: 'file'; path: string } | { kind: 'value'; value: string };
 
@@ -65,6 +104,11 @@ export interface Connector {
   readonly name: string;
 
   readFile(path: string): Promise<Buffer>;
+  /**
+   * Opens a file for reading as a stream (SFTP over SSH), for content too large to hold in
+   * memory. NOT_FOUND when it does not exist; a directory or other non-regular file fails.
+   */
+  openRead(path: string): Promise<FileReadStream>;
   /**
    * Replaces the file atomically: backs up the current content, writes a temporary file in
    * the same directory (mode/owner/group of the old file), fsyncs it and renames it over the
@@ -78,6 +122,12 @@ export interface Connector {
   /** Entries of a directory (names only); throws NOT_FOUND when it does not exist. */
   list(path: string): Promise<string[]>;
   exec(request: ExecRequest): Promise<ExecResult>;
+  /**
+   * Runs a command like `exec`, but streams its standard output and, optionally, its input
+   * (`input`, piped after `stdin`). Resolves once the command has started. Secrets still go
+   * only through `stdin`, `input` or `env`, never argv.
+   */
+  execStream(request: ExecStreamRequest): Promise<StreamedCommand>;
   /**
    * Lower-case hex SHA-256 computed on the target (`sha256sum`), so a value never travels back
    * to be compared: callers compare it with the hash of the version they expect.

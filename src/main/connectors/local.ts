@@ -18,16 +18,22 @@ import type {
   Connector,
   ExecRequest,
   ExecResult,
+  ExecStreamRequest,
+  FileReadStream,
   FileStat,
   FingerprintSubject,
+  StreamedCommand,
   WriteOptions,
   WriteResult,
 } from './connector';
 import { backupPathFor, isBackupOf, tempPathFor } from './backup-names';
-import { runLocalCommand } from './local-exec';
+import { mapStreamErrors } from './command-stream';
+import { runLocalCommand, startLocalCommand } from './local-exec';
 
 const NAME = 'local';
 const DEFAULT_NEW_FILE_MODE = 0o600;
+/** Bytes per read of a streamed file. */
+const READ_CHUNK = 256 * 1024;
 
 /** Who owns a file Rekey writes and who may read it. */
 interface FileMeta {
@@ -47,6 +53,25 @@ export class LocalConnector implements Connector {
     return readFile(path).catch((error: unknown) => {
       throw fsFailure('read', path, error);
     });
+  }
+
+  async openRead(path: string): Promise<FileReadStream> {
+    const handle = await open(path, 'r').catch((error: unknown) => {
+      throw fsFailure('read', path, error);
+    });
+    let size: number;
+    try {
+      const found = await handle.stat();
+      if (!found.isFile()) {
+        throw new RekeyError('IO', `Cannot read ${path} on ${NAME}: not a regular file.`);
+      }
+      size = found.size;
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw fsFailure('read', path, error);
+    }
+    const source = handle.createReadStream({ highWaterMark: READ_CHUNK });
+    return { size, stream: mapStreamErrors(source, (error) => fsFailure('read', path, error)) };
   }
 
   async writeFile(
@@ -106,6 +131,10 @@ export class LocalConnector implements Connector {
 
   async exec(request: ExecRequest): Promise<ExecResult> {
     return runLocalCommand(request);
+  }
+
+  async execStream(request: ExecStreamRequest): Promise<StreamedCommand> {
+    return startLocalCommand(request);
   }
 
   async fingerprint(subject: FingerprintSubject): Promise<string> {

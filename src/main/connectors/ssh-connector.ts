@@ -4,16 +4,20 @@ import type {
   Connector,
   ExecRequest,
   ExecResult,
+  ExecStreamRequest,
+  FileReadStream,
   FileStat,
   FingerprintSubject,
+  StreamedCommand,
   WriteOptions,
   WriteResult,
 } from './connector';
 import { ChannelGate } from './channel-gate';
+import { collectOutput } from './command-stream';
 import { type SshLink, openLink } from './ssh-connection';
 import type { SshEndpoint } from './ssh-endpoint';
 import { connectionClosed, connectionLost } from './ssh-errors';
-import { runRemoteCommand } from './ssh-exec';
+import { type CommandLink, startRemoteCommand } from './ssh-exec';
 import { SftpFiles } from './ssh-files';
 
 const DEFAULT_CONCURRENT_COMMANDS = 8;
@@ -32,6 +36,8 @@ export class SshConnector implements Connector {
   readonly name: string;
   private readonly files: SftpFiles;
   private readonly commands: ChannelGate;
+  private readonly commandLink: CommandLink;
+  private readonly lossListeners = new Set<() => void>();
   private sftpSession: Promise<SFTPWrapper> | null = null;
   private closedByUs = false;
 
@@ -46,6 +52,19 @@ export class SshConnector implements Connector {
       (operation) => this.sftp(operation),
       () => link.isOpen(),
     );
+    // One listener on the connection for all running commands, however many come and go.
+    link.onClose(() => {
+      for (const listener of [...this.lossListeners]) listener();
+    });
+    this.commandLink = {
+      client: link.client,
+      label: link.label,
+      isOpen: () => link.isOpen(),
+      watchLoss: (listener) => {
+        this.lossListeners.add(listener);
+        return () => this.lossListeners.delete(listener);
+      },
+    };
   }
 
   /** False once the connection is closed or lost; a pool then opens a new one. */
@@ -60,6 +79,10 @@ export class SshConnector implements Connector {
 
   readFile(path: string): Promise<Buffer> {
     return this.files.readFile(path);
+  }
+
+  openRead(path: string): Promise<FileReadStream> {
+    return this.files.openRead(path);
   }
 
   writeFile(path: string, content: string | Buffer, options?: WriteOptions): Promise<WriteResult> {
@@ -79,10 +102,25 @@ export class SshConnector implements Connector {
   }
 
   async exec(request: ExecRequest): Promise<ExecResult> {
-    this.ensureOpen(`run ${request.argv[0] ?? 'a command'}`);
-    return this.commands.run(() => {
-      this.ensureOpen(`run ${request.argv[0] ?? 'a command'}`);
-      return runRemoteCommand(this.link.client, this.link.label, request, () => this.link.isOpen());
+    return collectOutput(await this.execStream(request));
+  }
+
+  /**
+   * The command holds its place among `maxConcurrentCommands` until it has ended and its
+   * output was read, not just until it has started.
+   */
+  async execStream(request: ExecStreamRequest): Promise<StreamedCommand> {
+    const operation = `run ${request.argv[0] ?? 'a command'}`;
+    this.ensureOpen(operation);
+    return new Promise((resolve, reject) => {
+      this.commands
+        .run(async () => {
+          this.ensureOpen(operation);
+          const command = await startRemoteCommand(this.commandLink, request);
+          resolve(command);
+          await command.done.catch(() => undefined);
+        })
+        .catch(reject);
     });
   }
 

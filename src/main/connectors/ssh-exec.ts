@@ -1,7 +1,8 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { RekeyError } from '../../shared/errors';
 import { ChannelRefused } from './channel-gate';
-import type { ExecRequest, ExecResult } from './connector';
+import { CommandOutput, feedStdin, inputFailed } from './command-stream';
+import type { ExecStreamRequest, StreamedCommand } from './connector';
 import {
   PID_SEARCH_LIMIT,
   buildRemoteCommand,
@@ -10,116 +11,112 @@ import {
 } from './remote-launcher';
 import { connectionLost } from './ssh-errors';
 
+/** What a command needs of the connection it runs on. */
+export interface CommandLink {
+  readonly client: Client;
+  /** How messages name the host. */
+  readonly label: string;
+  isOpen(): boolean;
+  /** Calls `listener` once if the connection goes away; the returned function unsubscribes. */
+  watchLoss(listener: () => void): () => void;
+}
+
 /**
- * Runs the command on an exec channel of `client`. A command that outlives `timeoutMs` is
- * killed with its process group and the call fails with CONNECTION_TIMEOUT at once.
+ * Starts the command on an exec channel and resolves once the channel is open, with its
+ * output as a stream: the channel is read only as fast as the caller reads `stdout`, so the
+ * SSH window stops the remote command instead of Rekey buffering its output. The environment
+ * preamble, `stdin` and then `input` go to its standard input. A command that outlives
+ * `timeoutMs` is killed with its process group and `done` rejects with CONNECTION_TIMEOUT at
+ * once; a lost connection rejects with CONNECTION_LOST and destroys `stdout` with it.
  */
-export function runRemoteCommand(
-  client: Client,
-  host: string,
-  request: ExecRequest,
-  isOpen: () => boolean,
-): Promise<ExecResult> {
+export function startRemoteCommand(
+  link: CommandLink,
+  request: ExecStreamRequest,
+): Promise<StreamedCommand> {
   const { commandLine, preamble } = buildRemoteCommand(request);
   const program = request.argv[0] ?? '';
+  const host = link.label;
   return new Promise((resolve, reject) => {
-    client.exec(commandLine, (error, channel) => {
+    link.client.exec(commandLine, (error, channel) => {
       if (error) {
         reject(
-          isOpen()
+          link.isOpen()
             ? new ChannelRefused(host, `run ${program}`, error.message)
             : connectionLost(host, program),
         );
         return;
       }
-      const onTimeout = (pid: number | null) => {
-        if (pid !== null) killRemote(client, pid);
+      const stderr = new StderrWithPid();
+      const output = new CommandOutput(channel, `${program} on ${host}`, () => {
+        if (stderr.pid !== null) killRemote(link.client, stderr.pid);
         channel.close();
-        reject(
-          new RekeyError(
-            'CONNECTION_TIMEOUT',
-            `${program} did not finish within ${request.timeoutMs} ms on ${host} and was killed.`,
-          ),
-        );
-      };
-      collect(channel, request.timeoutMs, onTimeout).then((outcome) => {
-        if (outcome) resolve(outcome);
-        else if (isOpen()) {
-          reject(
+      });
+      output.limitTo(request.timeoutMs, host, program);
+      output.onEnded(link.watchLoss(() => output.fail(connectionLost(host, program))));
+      channel.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
+      let exit: { code: number | null; signal: string | null } | null = null;
+      channel.on('exit', (code: number | null, signal?: string) => {
+        exit = {
+          code: code ?? null,
+          signal: signal ? (signal.startsWith('SIG') ? signal : `SIG${signal}`) : null,
+        };
+      });
+      channel.on('close', () => {
+        if (exit) output.exited({ ...exit, stderr: stderr.text() });
+        else if (link.isOpen()) {
+          output.fail(
             new RekeyError(
               'CONNECTION_LOST',
               `${program} on ${host} ended without an exit status.`,
             ),
           );
-        } else reject(connectionLost(host, program));
-      }, reject);
-      channel.write(preamble);
-      if (request.stdin !== undefined) channel.write(request.stdin);
-      channel.end();
+        } else output.fail(connectionLost(host, program));
+      });
+      feedStdin(channel, [preamble, request.stdin], request.input, (failure) =>
+        output.abort(inputFailed(`${program} on ${host}`, failure)),
+      );
+      resolve(output);
     });
   });
 }
 
-/**
- * Gathers output and exit status until the channel closes; resolves null when it closed
- * without an exit status (connection lost). After a timeout it stops reporting.
- */
-function collect(
-  channel: ClientChannel,
-  timeoutMs: number | undefined,
-  onTimeout: (pid: number | null) => void,
-): Promise<ExecResult | null> {
-  return new Promise((resolve) => {
-    const stdout: Buffer[] = [];
-    let stderr: Buffer = Buffer.alloc(0);
-    let pid: number | null = null;
-    let lookingForPid = true;
-    let exit: { code: number | null; signal: string | null } | null = null;
-    let timedOut = false;
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            onTimeout(pid);
-          }, timeoutMs);
-    channel.on('data', (chunk: Buffer) => stdout.push(chunk));
-    channel.stderr.on('data', (chunk: Buffer) => {
-      stderr = Buffer.concat([stderr, chunk]);
-      if (!lookingForPid) return;
-      const mark = takePidMark(stderr);
-      if (mark) {
-        pid = mark.pid;
-        stderr = mark.rest;
-      }
-      lookingForPid = !mark && stderr.length < PID_SEARCH_LIMIT;
-    });
-    channel.on('exit', (code: number | null, signal?: string) => {
-      exit = {
-        code: code ?? null,
-        signal: signal ? (signal.startsWith('SIG') ? signal : `SIG${signal}`) : null,
-      };
-    });
-    channel.on('close', () => {
-      clearTimeout(timer);
-      if (timedOut) return;
-      resolve(
-        exit && {
-          ...exit,
-          stdout: Buffer.concat(stdout).toString('utf8'),
-          stderr: stderr.toString('utf8'),
-        },
-      );
-    });
-  });
+/** The command's stderr, without the launcher's pid line, and the pid it names. */
+class StderrWithPid {
+  pid: number | null = null;
+  /** What came before the search ended (searched as a whole), then the rest as it came. */
+  private chunks: Buffer[] = [];
+  private lookingForPid = true;
+
+  add(chunk: Buffer): void {
+    if (!this.lookingForPid) {
+      this.chunks.push(chunk);
+      return;
+    }
+    let head: Buffer = Buffer.concat([...this.chunks, chunk]);
+    const mark = takePidMark(head);
+    if (mark) {
+      this.pid = mark.pid;
+      head = mark.rest;
+    }
+    this.chunks = [head];
+    this.lookingForPid = !mark && head.length < PID_SEARCH_LIMIT;
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
 }
 
 /** Best effort, on a channel of its own: the command's channel is busy with the command. */
 function killRemote(client: Client, pid: number): void {
-  client.exec(killCommandLine(pid), (error, channel) => {
-    if (error) return;
-    channel.resume();
-    channel.stderr.resume();
-    channel.end();
-  });
+  try {
+    client.exec(killCommandLine(pid), (error, channel: ClientChannel) => {
+      if (error) return;
+      channel.resume();
+      channel.stderr.resume();
+      channel.end();
+    });
+  } catch {
+    // The connection is gone, and the command with it.
+  }
 }

@@ -1,11 +1,17 @@
 import { posix } from 'node:path';
 import type { SFTPWrapper, Stats } from 'ssh2';
 import { RekeyError } from '../../shared/errors';
-import type { FileStat, WriteOptions, WriteResult } from './connector';
+import type { FileReadStream, FileStat, WriteOptions, WriteResult } from './connector';
 import { backupPathFor, isBackupOf, tempPathFor } from './backup-names';
+import { mapStreamErrors } from './command-stream';
 import { isPermissionDenied, sftpFailure } from './ssh-errors';
 
 const DEFAULT_NEW_FILE_MODE = 0o600;
+/**
+ * Bytes asked for at once by a streamed read: ssh2 has one read of this size in flight at a
+ * time (split into requests the server accepts), so larger means fewer round trips.
+ */
+const READ_CHUNK = 256 * 1024;
 
 /** Who owns a file Rekey writes and who may read it. */
 interface FileMeta {
@@ -32,6 +38,28 @@ export class SftpFiles {
   async readFile(path: string): Promise<Buffer> {
     const sftp = await this.session(`read ${path}`);
     return this.call<Buffer>('read', path, (done) => sftp.readFile(path, done));
+  }
+
+  /** The file's size from the open handle (fstat), then its content read over that handle. */
+  async openRead(path: string): Promise<FileReadStream> {
+    const sftp = await this.session(`read ${path}`);
+    const handle = await this.call<Buffer>('read', path, (done) => sftp.open(path, 'r', done));
+    let size: number;
+    try {
+      const stats = await this.call<Stats>('read', path, (done) => sftp.fstat(handle, done));
+      if (!stats.isFile()) {
+        throw new RekeyError('REMOTE_FAILED', `${path} on ${this.host} is not a regular file.`);
+      }
+      size = stats.size;
+    } catch (error) {
+      await this.closeQuietly(sftp, handle);
+      throw error;
+    }
+    const source = sftp.createReadStream(path, { handle, highWaterMark: READ_CHUNK });
+    const stream = mapStreamErrors(source, (error) =>
+      sftpFailure(this.host, 'read', path, error, this.isOpen()),
+    );
+    return { size, stream };
   }
 
   async stat(path: string): Promise<FileStat | null> {
