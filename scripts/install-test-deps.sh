@@ -20,6 +20,7 @@ fonts-dejavu-core
 postgresql
 redis-server
 curl
+gnupg
 "
 
 missing=""

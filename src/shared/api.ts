@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { METHOD_NAMES, type MethodName } from './methods';
 import {
+  backupMethods,
+  backupSummarySchema,
+  createdBundleSchema,
+  fingerprintSchema,
+  pgpKeySummarySchema,
+  restoreResultSchema,
+  verifyReportSchema as bundleVerifyReportSchema,
+} from './backup-api';
+import {
   rotationPlanSchema,
   rotationPreviewSchema,
   rotationRunSchema,
@@ -622,6 +631,39 @@ export const contract = {
       kdf: kdfChoiceSchema.optional(),
     }),
     demoReportSchema,
+  ),
+  /** Makes, verifies and records a bundle; `backup.progress` events report the bytes. */
+  'backups.create': method(backupMethods.create, createdBundleSchema),
+  /** Decrypts and checks every checksum and the integrity check; writes nothing. */
+  'backups.verify': method(backupMethods.verify, bundleVerifyReportSchema),
+  /** Verifies first; then restores what was chosen. Secret conflicts need a choice each. */
+  'backups.restore': method(backupMethods.restore, restoreResultSchema),
+  'backups.list': method(z.strictObject({}), z.array(backupSummarySchema)),
+  'keys.list': method(z.strictObject({}), z.array(pgpKeySummarySchema)),
+  /**
+   * A key pair for bundles (gpg 2.2 reads messages to it). The private key is kept in the vault
+   * or returned once, armored, for offline storage; with `passphrase` it is protected by it.
+   */
+  'keys.generate': method(
+    z.strictObject({
+      name: z.string().min(1).max(200),
+      email: z.string().max(200).optional(),
+      keepPrivate: z.boolean(),
+      passphrase: z.string().max(1024).optional(),
+    }),
+    z.strictObject({
+      fingerprint: z.string(),
+      publicKey: z.string(),
+      privateKey: z.string().nullable(),
+    }),
+  ),
+  'keys.import': method(
+    z.strictObject({ armored: z.string().min(1).max(100_000) }),
+    pgpKeySummarySchema,
+  ),
+  'keys.export': method(
+    z.strictObject({ fingerprint: fingerprintSchema, private: z.boolean().default(false) }),
+    z.strictObject({ fingerprint: z.string(), armored: z.string() }),
   ),
   'generator.generate': method(
     z.strictObject({ spec: generatorSpecSchema, count: z.number().int().min(1).max(1000) }),

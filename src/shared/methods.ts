@@ -54,6 +54,14 @@ export const METHOD_NAMES = [
   'rotations.resume',
   'rotations.confirm',
   'demo.create',
+  'backups.create',
+  'backups.verify',
+  'backups.restore',
+  'backups.list',
+  'keys.list',
+  'keys.generate',
+  'keys.import',
+  'keys.export',
   'generator.generate',
   'strength.check',
 ] as const;
@@ -70,4 +78,6 @@ export type AppEvent =
   | { type: 'vault.changed' }
   | { type: 'kdf.progress'; fraction: number }
   /** A step of a rotation run changed state (or the run ended): fetch it with rotations.get. */
-  | { type: 'rotation.progress'; runId: string };
+  | { type: 'rotation.progress'; runId: string }
+  /** Bytes bundled so far of a backup being made (totalBytes once the dumps are done). */
+  | { type: 'backup.progress'; part: string; bytes: number; totalBytes: number | null };

@@ -51,8 +51,11 @@ export interface PostgresCluster {
   createRole(name: string, password: string): Promise<void>;
   /** A real TCP login with `psql`, the password in its environment; false when refused. */
   canLogin(role: string, password: string, database?: string): Promise<boolean>;
-  /** Runs SQL (from stdin) as the superuser; every row of every statement, as text fields. */
-  query(sql: string): Promise<string[][]>;
+  /**
+   * Runs SQL (from stdin) as the superuser, in `database` (the cluster's default otherwise);
+   * every row of every statement, as text fields.
+   */
+  query(sql: string, database?: string): Promise<string[][]>;
   createDatabase(name: string): Promise<void>;
   /** What the server logged so far. */
   log(): string;
@@ -204,7 +207,7 @@ function clusterHandle(parts: ClusterParts): PostgresCluster {
       }
       throw new Error(`psql could not attempt the login (${result.code}): ${result.stderr}`);
     },
-    query: (sql) => query(sql),
+    query: (sql, database) => query(sql, database),
     async createDatabase(name) {
       await query(`CREATE DATABASE ${quoteIdent(name)}`, 'postgres');
     },

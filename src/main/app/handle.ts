@@ -13,6 +13,9 @@ const DISCLOSING_METHODS: ReadonlySet<MethodName> = new Set([
   'secrets.reveal',
   'secrets.copy',
   'generator.generate',
+  // A private key the user asked for, to store offline (paper, USB).
+  'keys.generate',
+  'keys.export',
 ]);
 
 export type Implementation = {

@@ -1,6 +1,7 @@
 import type { MethodName, MethodOutput } from '../../shared/api';
 import { RekeyError, type Result } from '../../shared/errors';
 import type { AppEvent } from '../../shared/methods';
+import { backupMethods } from './backups';
 import { dashboardMethods } from './dashboard';
 import { type InnerCall, demoMethods } from './demo';
 import { generatorMethods } from './generator';
@@ -46,6 +47,11 @@ const CHANGING: ReadonlySet<MethodName> = new Set([
   'hosts.importSshConfig',
   'hosts.adopt',
   'demo.create',
+  'backups.create',
+  'backups.verify',
+  'backups.restore',
+  'keys.generate',
+  'keys.import',
 ]);
 
 /** Calls a window may make on its own (status checks): they do not postpone the idle lock. */
@@ -72,6 +78,7 @@ export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp
     ...strengthMethods(),
     ...playbookMethods(session),
     ...rotationMethods(session),
+    ...backupMethods(session),
     ...demoMethods(session, inner),
   };
   return {

@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, isRekeyError } from '../../shared/errors';
+import { registerBackupCommands } from './commands/backup';
 import { registerDemoCommand } from './commands/demo';
 import { registerDeploymentCommands } from './commands/deployment';
 import { registerGenerateCommand } from './commands/generate';
 import { registerHistoryCommands } from './commands/history';
 import { registerHostCommands } from './commands/host';
 import { registerImportCommands } from './commands/import';
+import { registerKeyCommands } from './commands/key';
 import { registerPlaybookCommands } from './commands/playbook';
 import { registerRotateCommand } from './commands/rotate';
 import { registerSecretCommands } from './commands/secret';
@@ -37,7 +39,7 @@ Exit codes:
   14  host key not trusted yet (rekey host trust)
   15  host key CHANGED: connection refused
   16  a command on the host failed
-  17  a config file could not be parsed
+  17  a config file could not be parsed, or a backup bundle is damaged (did not verify)
   18  a rotation run is in the way (unfinished, or still running elsewhere)
   19  the rotation failed and was rolled back: the old values are in place
   20  the rotation needs attention: a rollback step failed (the message says what to do)
@@ -69,6 +71,8 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerHistoryCommands(program, io);
   registerPlaybookCommands(program, io);
   registerRotateCommand(program, io);
+  registerBackupCommands(program, io);
+  registerKeyCommands(program, io);
   registerGenerateCommand(program, io);
   registerUiCommand(program, io);
   registerDemoCommand(program, io);

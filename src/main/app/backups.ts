@@ -1,0 +1,313 @@
+import { RekeyError } from '../../shared/errors';
+import { createBundle } from '../backup/create-bundle';
+import type { DatabaseSource } from '../backup/database-dump';
+import { type DecryptWith, type EncryptTo, describeKey, generateKeyPair } from '../backup/openpgp';
+import { publicArmored } from '../backup/openpgp-public';
+import { restoreBundle } from '../backup/restore-bundle';
+import { applySecretsRestore, planSecretsRestore } from '../backup/restore-secrets';
+import { secretsDocument } from '../backup/secrets-document';
+import { verifyBundle } from '../backup/verify-bundle';
+import {
+  addPgpKey,
+  removePgpKey,
+  recordBackupCreated,
+  recordBackupRestored,
+  recordBackupVerified,
+} from '../vault/backup-changes';
+import { findSecret } from '../vault/changes';
+import type { VaultState } from '../vault/state';
+import type { Vault } from '../vault/vault';
+import type { DatabaseSourceInput } from '../../shared/backup-api';
+import type { Implementation } from './handle';
+import { HostConnections } from './host-connections';
+import type { AppSession } from './session';
+
+/**
+ * Backup bundles and their keys as the contract offers them. Every bundle made is verified
+ * at once and both facts are recorded in the history; a restore verifies before it writes.
+ */
+
+type BackupMethods =
+  | 'backups.create'
+  | 'backups.verify'
+  | 'backups.restore'
+  | 'backups.list'
+  | 'keys.list'
+  | 'keys.generate'
+  | 'keys.import'
+  | 'keys.export';
+
+function findKey(state: Readonly<VaultState>, fingerprint: string) {
+  const key = state.pgpKeys.get(fingerprint);
+  if (!key) throw new RekeyError('NOT_FOUND', `No OpenPGP key ${fingerprint} in the vault`);
+  return key;
+}
+
+function databaseSource(state: Readonly<VaultState>, input: DatabaseSourceInput): DatabaseSource {
+  const { passwordRef, ...rest } = input;
+  if (passwordRef === undefined) return rest;
+  const secret = findSecret(state, passwordRef);
+  const current = secret.versions.find((version) => version.labels.includes('current'));
+  if (!current) throw new RekeyError('NOT_FOUND', `${passwordRef} has no current value`);
+  return { ...rest, password: current.value.reveal() };
+}
+
+function decryptWith(
+  state: Readonly<VaultState>,
+  input: { passphrase?: string; key?: string },
+): DecryptWith {
+  if (input.key === undefined) {
+    if (input.passphrase === undefined) {
+      throw new RekeyError(
+        'INVALID_INPUT',
+        'Give the bundle passphrase or a key kept in the vault',
+      );
+    }
+    return { passphrase: input.passphrase };
+  }
+  const key = findKey(state, input.key);
+  if (!key.privateKey) {
+    throw new RekeyError(
+      'INVALID_INPUT',
+      `The vault keeps only the public part of key ${input.key}`,
+    );
+  }
+  return { privateKey: { armored: key.privateKey.reveal(), passphrase: input.passphrase } };
+}
+
+export function backupMethods(session: AppSession): Pick<Implementation, BackupMethods> {
+  const connections = new HostConnections(session);
+  const unlocked = async (): Promise<Vault> => {
+    const vault = session.requireVault();
+    await vault.refresh();
+    return vault;
+  };
+  const deps = (vault: Vault) => ({
+    connector: (host: string) => connections.connector(host),
+    redact: (text: string) => vault.redactor.redact(text),
+  });
+
+  return {
+    'backups.create': async (input) => {
+      const vault = await unlocked();
+      const { state } = vault;
+      if (!state.deployments.has(input.deployment)) {
+        throw new RekeyError('NOT_FOUND', `No deployment ${input.deployment}`);
+      }
+      const recipients = input.recipients.map((fingerprint) => findKey(state, fingerprint));
+      const encryptTo: EncryptTo = {
+        ...(input.passphrase === undefined ? {} : { passphrase: input.passphrase }),
+        recipients: recipients.map((key) => key.publicKey),
+      };
+      const created = await createBundle(
+        {
+          deployment: input.deployment,
+          databases: input.databases.map((database) => databaseSource(state, database)),
+          files: input.files,
+          secrets: input.secrets ? secretsDocument(state, input.deployment, new Date()) : null,
+          encryptTo,
+          recipientFingerprints: recipients.map((key) => key.fingerprint),
+          destinationDir: input.to,
+          toolVersion: session.options.version ?? 'dev',
+          now: new Date(),
+        },
+        {
+          ...deps(vault),
+          onProgress: (progress) => session.emit({ type: 'backup.progress', ...progress }),
+        },
+      );
+      // Verified with what it was made for: the passphrase, else a kept private key.
+      const opener =
+        input.passphrase !== undefined
+          ? { passphrase: input.passphrase }
+          : recipients.find((key) => key.privateKey)
+            ? { key: recipients.find((key) => key.privateKey)?.fingerprint }
+            : null;
+      const report = opener ? await verifyCreated(created.file, state, opener) : null;
+      const id = await vault.transact((t) => {
+        const backupId = recordBackupCreated(t, {
+          deployment: input.deployment,
+          file: created.file,
+          size: created.size,
+          sha256: created.sha256,
+          contents: created.entries.map(({ name, size }) => ({ name, size })),
+          passphrase: input.passphrase !== undefined,
+          recipients: recipients.map((key) => key.fingerprint),
+        });
+        if (report) recordBackupVerified(t, created.file, report.problems);
+        return backupId;
+      });
+      return {
+        id,
+        file: created.file,
+        size: created.size,
+        sha256: created.sha256,
+        entries: created.entries,
+        verified: report?.ok ?? false,
+        problems: report?.problems ?? ['not verified: only public keys, no passphrase'],
+      };
+    },
+    'backups.verify': async (input) => {
+      const vault = await unlocked();
+      const report = await verifyBundle(input.file, decryptWith(vault.state, input));
+      await vault.transact((t) => recordBackupVerified(t, input.file, report.problems));
+      const manifest = report.manifest as { deployment?: unknown; createdAt?: unknown } | null;
+      return {
+        file: input.file,
+        ok: report.ok,
+        problems: report.problems,
+        entries: report.entries.map(({ name, size, sha256 }) => ({ name, size, sha256 })),
+        deployment: typeof manifest?.deployment === 'string' ? manifest.deployment : null,
+        createdAt: typeof manifest?.createdAt === 'string' ? manifest.createdAt : null,
+      };
+    },
+    'backups.restore': async (input) => {
+      const vault = await unlocked();
+      const result = await restoreBundle(
+        {
+          file: input.file,
+          using: decryptWith(vault.state, input),
+          databases: input.databases.map((database) => databaseSource(vault.state, database)),
+          files: input.files,
+          secrets: input.secrets,
+        },
+        deps(vault),
+      );
+      const fingerprint = (value: string) => vault.fingerprint(value);
+      const document = result.secrets;
+      const applied = await vault.transact((t) => {
+        const secrets = document
+          ? applySecretsRestore(t, document, input.choices, fingerprint)
+          : { created: [], changed: [] };
+        recordBackupRestored(t, {
+          file: input.file,
+          databases: result.databases,
+          files: result.files.map((file) => `${file.path} on ${file.host}`),
+          secrets: [...secrets.created, ...secrets.changed],
+        });
+        return secrets;
+      });
+      const plan = document ? planSecretsRestore(vault.state, document, fingerprint) : [];
+      return {
+        file: input.file,
+        databases: result.databases,
+        files: result.files,
+        secrets: plan.map((item) => ({
+          ref: item.ref,
+          kind: item.kind,
+          versions: item.kind === 'create' ? item.versions : item.versionsToAdd,
+          vaultCurrent: item.kind === 'conflict' ? item.vaultCurrent : null,
+          bundleCurrent: item.kind === 'conflict' ? item.bundleCurrent : null,
+          vaultIsNewer: item.kind === 'conflict' ? item.vaultIsNewer : false,
+        })),
+        secretsApplied: [...applied.created, ...applied.changed],
+      };
+    },
+    'backups.list': async () => {
+      const vault = await unlocked();
+      return [...vault.state.backups].reverse().map((backup) => ({
+        id: backup.id,
+        deployment: backup.deployment,
+        file: backup.file,
+        size: backup.size,
+        createdAt: backup.createdAt,
+        contents: backup.contents,
+        passphrase: backup.passphrase,
+        recipients: backup.recipients,
+        verified: backup.verified,
+      }));
+    },
+    'keys.list': async () => {
+      const vault = await unlocked();
+      return [...vault.state.pgpKeys.values()].map((key) => ({
+        fingerprint: key.fingerprint,
+        name: key.name,
+        hasPrivateKey: key.privateKey !== null,
+        addedAt: key.addedAt,
+      }));
+    },
+    'keys.generate': async (input) => {
+      const vault = await unlocked();
+      const pair = await generateKeyPair({
+        name: input.name,
+        ...(input.email ? { email: input.email } : {}),
+        ...(input.passphrase ? { passphrase: input.passphrase } : {}),
+      });
+      await vault.transact((t) =>
+        addPgpKey(t, {
+          fingerprint: pair.fingerprint,
+          name: input.email ? `${input.name} <${input.email}>` : input.name,
+          publicKey: pair.publicKey,
+          privateKey: input.keepPrivate ? pair.privateKey : null,
+        }),
+      );
+      return {
+        fingerprint: pair.fingerprint,
+        publicKey: pair.publicKey,
+        privateKey: input.keepPrivate ? null : pair.privateKey,
+      };
+    },
+    'keys.import': async ({ armored }) => {
+      const vault = await unlocked();
+      const described = await describeKey(armored);
+      if (!described.canEncrypt) {
+        throw new RekeyError(
+          'INVALID_INPUT',
+          `Key ${described.fingerprint} cannot encrypt: it has no encryption subkey Rekey can use`,
+        );
+      }
+      // A private key is kept as given; its public part is what bundles are encrypted to.
+      const publicKey = described.isPrivate ? await publicArmored(armored) : armored;
+      await vault.transact((t) => {
+        // The private part of a key whose public part is kept already completes it.
+        const known = t.state.pgpKeys.get(described.fingerprint);
+        if (known && !known.privateKey && described.isPrivate)
+          removePgpKey(t, described.fingerprint);
+        addPgpKey(t, {
+          fingerprint: described.fingerprint,
+          name: described.userIds[0] ?? described.fingerprint,
+          publicKey,
+          privateKey: described.isPrivate ? armored : null,
+        });
+      });
+      const key = findKey(vault.state, described.fingerprint);
+      return {
+        fingerprint: key.fingerprint,
+        name: key.name,
+        hasPrivateKey: key.privateKey !== null,
+        addedAt: key.addedAt,
+      };
+    },
+    'keys.export': async ({ fingerprint, private: wantPrivate }) => {
+      const vault = await unlocked();
+      const key = findKey(vault.state, fingerprint);
+      if (!wantPrivate) return { fingerprint, armored: key.publicKey };
+      if (!key.privateKey)
+        throw new RekeyError('NOT_FOUND', `The vault keeps no private key for ${fingerprint}`);
+      return { fingerprint, armored: key.privateKey.reveal() };
+    },
+  };
+}
+
+/**
+ * The check right after writing: a bundle that cannot be opened with what it was made for
+ * (e.g. a kept key that needs its passphrase) is reported unverified, never lost.
+ */
+async function verifyCreated(
+  file: string,
+  state: Readonly<VaultState>,
+  opener: { passphrase?: string; key?: string },
+) {
+  try {
+    return await verifyBundle(file, decryptWith(state, opener));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      problems: [`not verified: ${reason}`],
+      manifest: null,
+      entries: [],
+      size: 0,
+    };
+  }
+}

@@ -1,0 +1,12 @@
+import * as openpgp from 'openpgp';
+import { RekeyError } from '../../shared/errors';
+
+/** The public part of an armored private key: what bundles are encrypted to. */
+export async function publicArmored(armored: string): Promise<string> {
+  try {
+    const key = await openpgp.readKey({ armoredKey: armored });
+    return key.toPublic().armor();
+  } catch (error) {
+    throw new RekeyError('INVALID_INPUT', 'Not an armored OpenPGP key', { cause: error });
+  }
+}
