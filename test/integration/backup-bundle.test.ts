@@ -192,6 +192,42 @@ describe('backup bundles', () => {
     ).toBe('shop-db-password-0123456789');
   });
 
+  it('stops before touching a database when a secret conflict has no choice', async () => {
+    const setup = await setUp();
+    const made = await createBundle(setup, setup.dir);
+    await ok(setup.app, 'secrets.setValue', {
+      ref: 'shop/db.password',
+      value: { kind: 'enter', value: 'shop-db-password-newest-777' },
+    });
+    await postgres().createDatabase('conflict_db');
+    const refused = await setup.app.call('backups.restore', {
+      file: made.file,
+      passphrase: BUNDLE_PASSPHRASE,
+      databases: [database('conflict_db')],
+      secrets: true,
+    });
+    expect(refused.ok ? '' : refused.error.message).toMatch(
+      /nothing was restored: shop\/db.password/,
+    );
+    const tables = await postgres().query(
+      "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+      'conflict_db',
+    );
+    expect(tables).toEqual([['0']]);
+
+    const kept = await ok(setup.app, 'backups.restore', {
+      file: made.file,
+      passphrase: BUNDLE_PASSPHRASE,
+      databases: [database('conflict_db')],
+      secrets: true,
+      choices: { 'shop/db.password': 'keep-vault' },
+    });
+    expect(kept.databases).toEqual(['conflict_db on db-host']);
+    expect((await ok(setup.app, 'secrets.reveal', { ref: 'shop/db.password' })).value).toBe(
+      'shop-db-password-newest-777',
+    );
+  });
+
   it('refuses a damaged bundle, a wrong passphrase and a cut one, and restores nothing', async () => {
     const setup = await setUp();
     const made = await createBundle(setup, setup.dir);

@@ -163,6 +163,7 @@ export function backupMethods(session: AppSession): Pick<Implementation, BackupM
     },
     'backups.restore': async (input) => {
       const vault = await unlocked();
+      const fingerprint = (value: string) => vault.fingerprint(value);
       const result = await restoreBundle(
         {
           file: input.file,
@@ -170,10 +171,20 @@ export function backupMethods(session: AppSession): Pick<Implementation, BackupM
           databases: input.databases.map((database) => databaseSource(vault.state, database)),
           files: input.files,
           secrets: input.secrets,
+          beforeWrite: (document) => {
+            const undecided = planSecretsRestore(vault.state, document, fingerprint).filter(
+              (item) => item.kind === 'conflict' && !input.choices[item.ref],
+            );
+            if (undecided.length > 0) {
+              throw new RekeyError(
+                'INVALID_INPUT',
+                `Choose for each secret whose current value differs from the bundle's (keep the vault's or use the bundle's); nothing was restored: ${undecided.map((item) => item.ref).join(', ')}`,
+              );
+            }
+          },
         },
         deps(vault),
       );
-      const fingerprint = (value: string) => vault.fingerprint(value);
       const document = result.secrets;
       const applied = await vault.transact((t) => {
         const secrets = document

@@ -37,6 +37,11 @@ export interface RestoreRequest {
   files: readonly ConfigFileSource[];
   /** Read secrets.json (the caller merges it into the vault). */
   secrets: boolean;
+  /**
+   * Called with secrets.json once the bundle verified and before anything is written: a throw
+   * (e.g. a secret conflict without a choice) stops the restore with nothing changed.
+   */
+  beforeWrite?(secrets: SecretsDocument): Promise<void> | void;
 }
 
 export interface RestoreResult {
@@ -56,7 +61,12 @@ export async function restoreBundle(
   try {
     const copy = join(dir, 'bundle.rekey.tar.gpg');
     await copyFile(request.file, copy);
-    const verified = await readBundle(copy, request.using);
+    // The verify pass also keeps secrets.json (small): conflicts are settled before any write.
+    let secrets: Buffer | null = null;
+    const verified = await readBundle(copy, request.using, async (name, data) => {
+      if (name === SECRETS_DOCUMENT && request.secrets) secrets = await collect(data);
+      else await drain(data);
+    });
     if (!verified.ok) {
       throw new RekeyError(
         'FORMAT_ERROR',
@@ -64,13 +74,14 @@ export async function restoreBundle(
       );
     }
     checkRequested(request, verified);
+    const document = secrets === null ? null : parseSecretsDocument(secrets);
+    if (document) await request.beforeWrite?.(document);
     const wantedFiles = new Map(request.files.map((file) => [configEntryName(file), file]));
     const wantedDumps = new Map(
       request.databases.map((target) => [`dumps/${target.name}.dump`, target]),
     );
     const restoredDatabases: string[] = [];
     const configContents = new Map<string, Buffer>();
-    let secrets: Buffer | null = null;
     await readBundle(copy, request.using, async (name, data) => {
       const target = wantedDumps.get(name);
       if (target) {
@@ -82,12 +93,7 @@ export async function restoreBundle(
         configContents.set(name, await collect(data));
         return;
       }
-      if (name === SECRETS_DOCUMENT && request.secrets) {
-        secrets = await collect(data);
-        return;
-      }
-      data.resume();
-      await new Promise((resolve, reject) => data.on('end', resolve).on('error', reject));
+      await drain(data);
     });
     const files: RestoreResult['files'] = [];
     for (const [name, file] of wantedFiles) {
@@ -101,7 +107,7 @@ export async function restoreBundle(
       verified,
       databases: restoredDatabases,
       files,
-      secrets: secrets === null ? null : parseSecretsDocument(secrets),
+      secrets: document,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -122,6 +128,11 @@ function checkRequested(request: RestoreRequest, verified: VerifyReport): void {
       `The bundle holds no ${missing.join(', ')}; nothing was restored`,
     );
   }
+}
+
+async function drain(data: Readable): Promise<void> {
+  data.resume();
+  await new Promise((resolve, reject) => data.on('end', resolve).on('error', reject));
 }
 
 async function collect(data: Readable): Promise<Buffer> {
