@@ -2,11 +2,14 @@ import { useEffect, useState } from 'react';
 import { connect, errorMessage } from './api/client';
 import { CommandPalette } from './components/CommandPalette';
 import { Toasts } from './components/Toasts';
+import { useBackups } from './stores/backups';
 import { useHistory } from './stores/history';
 import { useHosts } from './stores/hosts';
 import { useRotations } from './stores/rotations';
 import { useSecrets } from './stores/secrets';
 import { useSession } from './stores/session';
+import { BackupWizard } from './views/backup/BackupWizard';
+import { Backups } from './views/Backups';
 import { Dashboard } from './views/Dashboard';
 import { FirstRun } from './views/FirstRun';
 import { History } from './views/History';
@@ -33,6 +36,7 @@ export function App() {
   const view = useSession((store) => store.view);
   const revision = useSession((store) => store.revision);
   const wizardRefs = useRotations((store) => store.wizardRefs);
+  const backupWizardOpen = useBackups((store) => store.wizardOpen);
   useTheme();
 
   useEffect(() => {
@@ -49,6 +53,7 @@ export function App() {
       useHistory.getState().reset();
       useHosts.getState().reset();
       useRotations.getState().reset();
+      useBackups.getState().reset();
     }
   }, [state]);
 
@@ -80,9 +85,11 @@ export function App() {
       {view === 'inventory' ? <Inventory /> : null}
       {view === 'hosts' ? <Hosts /> : null}
       {view === 'rotations' ? <Rotations /> : null}
+      {view === 'backups' ? <Backups /> : null}
       {view === 'history' ? <History /> : null}
       {view === 'settings' ? <Settings /> : null}
       {wizardRefs ? <RotationWizard key={wizardRefs.join('\n')} refs={wizardRefs} /> : null}
+      {backupWizardOpen ? <BackupWizard /> : null}
       <CommandPalette />
       <Toasts />
     </>

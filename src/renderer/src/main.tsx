@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { useBackups } from './stores/backups';
 import { useDashboard } from './stores/dashboard';
 import { useHistory } from './stores/history';
 import { useRotations } from './stores/rotations';
@@ -23,6 +24,7 @@ window.__rekeyStores = () => ({
   dashboard: useDashboard.getState(),
   ui: useUi.getState(),
   rotations: useRotations.getState(),
+  backups: useBackups.getState(),
 });
 
 const root = document.getElementById('root');

@@ -1,5 +1,6 @@
 import { Command } from 'cmdk';
 import { useEffect, useState } from 'react';
+import { useBackups } from '../stores/backups';
 import { useRotations } from '../stores/rotations';
 import { useSecrets } from '../stores/secrets';
 import { type View, useSession } from '../stores/session';
@@ -22,6 +23,7 @@ export function CommandPalette() {
   const select = useSecrets((state) => state.select);
   const selectedRef = useSecrets((state) => state.selectedRef);
   const openWizard = useRotations((state) => state.openWizard);
+  const openBackupWizard = useBackups((state) => state.openWizard);
   const [search, setSearch] = useState('');
 
   useEffect(() => {
@@ -123,6 +125,12 @@ export function CommandPalette() {
                 Rotate <span className="mono">{selectedRef}</span>…
               </Command.Item>
             ) : null}
+            <Command.Item
+              value="new backup bundle encrypted gpg"
+              onSelect={run(() => (navigate('backups'), openBackupWizard()))}
+            >
+              New backup…
+            </Command.Item>
             <Command.Item value="lock vault" onSelect={run(() => void lock())}>
               Lock the vault
             </Command.Item>

@@ -9,6 +9,7 @@ const NAV: { view: View; label: string; icon: IconName }[] = [
   { view: 'inventory', label: 'Inventory', icon: 'list' },
   { view: 'hosts', label: 'Hosts', icon: 'server' },
   { view: 'rotations', label: 'Rotations', icon: 'rotate' },
+  { view: 'backups', label: 'Backups', icon: 'download' },
   { view: 'history', label: 'History', icon: 'history' },
   { view: 'settings', label: 'Settings', icon: 'settings' },
 ];
@@ -18,6 +19,7 @@ export const VIEW_TITLES: Record<View, string> = {
   inventory: 'Inventory',
   hosts: 'Hosts',
   rotations: 'Rotations',
+  backups: 'Backups',
   history: 'History',
   settings: 'Settings',
 };

@@ -11,10 +11,23 @@ function level(strength: Strength): number {
   return strength.bits >= 128 ? 4 : 3;
 }
 
-/** A debounced strength estimate of what the user is typing, computed by the core. */
-export function StrengthMeter({ value, names = [] }: { value: string; names?: string[] }) {
+/**
+ * A debounced strength estimate of what the user is typing, computed by the core. `onRating`
+ * hears the rating (null while nothing is typed) for forms that react to a weak value.
+ */
+export function StrengthMeter({
+  value,
+  names = [],
+  onRating,
+}: {
+  value: string;
+  names?: string[];
+  onRating?: (rating: Strength['rating'] | null) => void;
+}) {
   const [strength, setStrength] = useState<Strength | null>(null);
   const key = names.join('\n');
+  const rating = value ? (strength?.rating ?? null) : null;
+  useEffect(() => onRating?.(rating), [rating, onRating]);
   useEffect(() => {
     if (!value) {
       setStrength(null);

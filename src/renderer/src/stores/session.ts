@@ -8,7 +8,8 @@ import {
 import type { AppEvent } from '../../../shared/methods';
 import { call, rekey } from '../api/client';
 
-export type View = 'dashboard' | 'inventory' | 'hosts' | 'rotations' | 'history' | 'settings';
+export type View =
+  'dashboard' | 'inventory' | 'hosts' | 'rotations' | 'backups' | 'history' | 'settings';
 
 /** Why the vault locked without the user asking: shown on the unlock screen. */
 const LOCK_REASONS: Record<string, string> = {

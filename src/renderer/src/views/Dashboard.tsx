@@ -7,6 +7,7 @@ import { useDashboard } from '../stores/dashboard';
 import { type Facets, NO_FACETS, useSecrets } from '../stores/secrets';
 import { useSession } from '../stores/session';
 import { useUi } from '../stores/ui';
+import { BackupAges } from './backup/BackupAges';
 
 export function Dashboard() {
   const summary = useDashboard((state) => state.summary);
@@ -149,6 +150,7 @@ export function Dashboard() {
             </ul>
           </section>
         </div>
+        <BackupAges />
       </div>
     </Shell>
   );
