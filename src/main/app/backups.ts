@@ -19,7 +19,7 @@ import type { VaultState } from '../vault/state';
 import type { Vault } from '../vault/vault';
 import type { DatabaseSourceInput } from '../../shared/backup-api';
 import type { Implementation } from './handle';
-import { HostConnections } from './host-connections';
+import type { HostConnections } from './host-connections';
 import type { AppSession } from './session';
 
 /**
@@ -75,8 +75,10 @@ function decryptWith(
   return { privateKey: { armored: key.privateKey.reveal(), passphrase: input.passphrase } };
 }
 
-export function backupMethods(session: AppSession): Pick<Implementation, BackupMethods> {
-  const connections = new HostConnections(session);
+export function backupMethods(
+  session: AppSession,
+  connections: HostConnections,
+): Pick<Implementation, BackupMethods> {
   const unlocked = async (): Promise<Vault> => {
     const vault = session.requireVault();
     await vault.refresh();

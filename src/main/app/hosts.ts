@@ -14,7 +14,7 @@ import {
 } from '../vault/host-changes';
 import type { HostRecord, VaultState } from '../vault/state';
 import { adopt, scan } from './discovery';
-import { HostConnections } from './host-connections';
+import type { HostConnections } from './host-connections';
 import type { Implementation } from './handle';
 import { importSshConfig } from './import-ssh-config';
 import type { AppSession } from './session';
@@ -70,8 +70,10 @@ export function loginOf(choice: LoginChoice, host: string): HostAuth {
   return importLoginKey(choice.privateKey, choice.passphrase ?? null);
 }
 
-export function hostMethods(session: AppSession): Pick<Implementation, HostMethods> {
-  const connections = new HostConnections(session);
+export function hostMethods(
+  session: AppSession,
+  connections: HostConnections,
+): Pick<Implementation, HostMethods> {
   const unlocked = async () => {
     const vault = session.requireVault();
     await vault.refresh();

@@ -7,6 +7,7 @@ import { type InnerCall, demoMethods } from './demo';
 import { generatorMethods } from './generator';
 import { type CallContext, type Implementation, handle } from './handle';
 import { historyMethods } from './history';
+import { HostConnections } from './host-connections';
 import { hostMethods } from './hosts';
 import { importEnv } from './import-env';
 import { playbookMethods } from './playbooks';
@@ -59,6 +60,8 @@ const PASSIVE: ReadonlySet<MethodName> = new Set(['app.info', 'vault.status', 'p
 
 export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp {
   const session = new AppSession(options);
+  // One SSH connection per host for the whole session, closed when the vault locks.
+  const connections = new HostConnections(session);
   const context: CallContext = { redactor: () => session.vault?.redactor ?? null };
   /** For methods built from other methods (the demo): the same checks, errors thrown. */
   const inner: InnerCall = async (method, input) => {
@@ -72,13 +75,13 @@ export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp
     ...dashboardMethods(session),
     ...secretMethods(session),
     'secrets.importEnv': async (input) => importEnv(session.requireVault(), input),
-    ...hostMethods(session),
+    ...hostMethods(session, connections),
     ...historyMethods(session),
     ...generatorMethods(),
     ...strengthMethods(),
     ...playbookMethods(session),
-    ...rotationMethods(session),
-    ...backupMethods(session),
+    ...rotationMethods(session, connections),
+    ...backupMethods(session, connections),
     ...demoMethods(session, inner),
   };
   return {

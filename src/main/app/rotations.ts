@@ -9,7 +9,7 @@ import { RotationEngine } from '../rotation/engine';
 import { type RunPlan, findPlaybook, planRotation } from '../rotation/planner';
 import { resolveVariables } from '../rotation/playbook-variables';
 import type { Implementation } from './handle';
-import { HostConnections } from './host-connections';
+import type { HostConnections } from './host-connections';
 import { planView, runSummary, runView } from './run-view';
 import { deploymentSummary, prepareValue } from './secrets';
 import type { AppSession } from './session';
@@ -37,8 +37,10 @@ interface Awaiting {
   answer(confirmed: boolean): void;
 }
 
-export function rotationMethods(session: AppSession): Pick<Implementation, RotationMethods> {
-  const connections = new HostConnections(session);
+export function rotationMethods(
+  session: AppSession,
+  connections: HostConnections,
+): Pick<Implementation, RotationMethods> {
   const awaiting = new Map<string, Awaiting>();
   const unlocked = async (): Promise<Vault> => {
     const vault = session.requireVault();

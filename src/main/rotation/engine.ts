@@ -20,7 +20,7 @@ import { newId } from '../vault/transaction';
 import type { Vault } from '../vault/vault';
 import type { RunPlan } from './planner';
 import { runForward, runUndo } from './run-actions';
-import { heldValue, runCheck } from './run-checks';
+import { checkWithin, heldValue } from './run-checks';
 import { describeTarget } from './plan-titles';
 import { type StepContext, runValues, sameValue } from './run-context';
 
@@ -400,28 +400,11 @@ export class RotationEngine {
       // Written for the new value: with the old one in its place it must pass again.
       const { pending, current } = context.values(action.secretId);
       const swapped = { pending: current, current: pending };
-      const outcome = await retryCheck(
-        () => runCheck(action.check, swapped, context),
-        action.withinMs,
-        context,
-      );
+      const outcome = await checkWithin(action.check, swapped, action.withinMs, context);
       if (!outcome.ok)
         problems.push(`with the old value, "${step.title}" fails: ${outcome.detail}`);
     }
     return problems;
-  }
-}
-
-async function retryCheck(
-  check: () => Promise<{ ok: boolean; detail: string }>,
-  withinMs: number,
-  context: StepContext,
-): Promise<{ ok: boolean; detail: string }> {
-  const deadline = context.now() + withinMs;
-  for (;;) {
-    const outcome = await check();
-    if (outcome.ok || context.now() >= deadline) return outcome;
-    await context.sleep(500);
   }
 }
 

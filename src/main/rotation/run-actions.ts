@@ -1,10 +1,10 @@
 import { RekeyError, isRekeyError } from '../../shared/errors';
 import type { Connector, ExecRequest } from '../connectors/connector';
 import { formatByName } from '../formats/format';
-import type { PlannedAction, PlannedTarget } from '../vault/rotation-records';
+import type { PlannedAction, PlannedCheck, PlannedTarget } from '../vault/rotation-records';
 import { setRolePassword } from './actions/postgres';
 import { addRedisPassword, removeRedisPassword } from './actions/redis';
-import { heldValue, runCheck } from './run-checks';
+import { checkWithin, heldValue, runCheck } from './run-checks';
 import { type RunValues, type StepContext, fill, fillEnv, sameValue } from './run-context';
 
 /**
@@ -19,7 +19,6 @@ export interface StepResult {
 }
 
 const RESTART_TIMEOUT_MS = 300_000;
-const CHECK_INTERVAL_MS = 500;
 
 function failed(context: StepContext, message: string): RekeyError {
   return new RekeyError('REMOTE_FAILED', context.redact(message));
@@ -206,20 +205,15 @@ export async function restart(
   }
 }
 
-/** Runs the check until it passes or `withinMs` has passed (services take time to start). */
 export async function verify(
-  check: PlannedAction & { kind: 'verify' } extends { check: infer C } ? C : never,
+  check: PlannedCheck,
   values: RunValues,
   withinMs: number,
   context: StepContext,
 ): Promise<StepResult> {
-  const deadline = context.now() + withinMs;
-  for (;;) {
-    const outcome = await runCheck(check, values, context);
-    if (outcome.ok) return { detail: outcome.detail };
-    if (context.now() >= deadline) throw failed(context, `check failed: ${outcome.detail}`);
-    await context.sleep(Math.min(CHECK_INTERVAL_MS, Math.max(0, deadline - context.now())));
-  }
+  const outcome = await checkWithin(check, values, withinMs, context);
+  if (!outcome.ok) throw failed(context, `check failed: ${outcome.detail}`);
+  return { detail: outcome.detail };
 }
 
 async function watch(

@@ -153,3 +153,20 @@ export async function heldValue(
   }
   return formatByName(target.format).get(text, target.key);
 }
+
+const CHECK_INTERVAL_MS = 500;
+
+/** Runs the check until it passes or `withinMs` has passed (services take time to start). */
+export async function checkWithin(
+  check: PlannedCheck,
+  values: RunValues,
+  withinMs: number,
+  context: StepContext,
+): Promise<CheckOutcome> {
+  const deadline = context.now() + withinMs;
+  for (;;) {
+    const outcome = await runCheck(check, values, context);
+    if (outcome.ok || context.now() >= deadline) return outcome;
+    await context.sleep(Math.min(CHECK_INTERVAL_MS, Math.max(0, deadline - context.now())));
+  }
+}

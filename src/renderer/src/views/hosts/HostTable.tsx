@@ -1,5 +1,6 @@
-import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { HostSummary } from '../../../../shared/model';
+import { listKeyHandler } from '../../components/list-keys';
 import { useHosts } from '../../stores/hosts';
 import { HostKeyBadge, endpointText, loginText } from './HostBadges';
 
@@ -20,20 +21,12 @@ export function HostTable({ hosts, compact }: { hosts: HostSummary[]; compact: b
       ?.scrollIntoView({ block: 'nearest' });
   }, [selectedIndex]);
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    const move = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
-    if (move !== 0 && hosts.length > 0) {
-      event.preventDefault();
-      const next = hosts[Math.min(hosts.length - 1, Math.max(0, selectedIndex + move))];
-      if (next) select(next.name);
-    } else if (event.key === 'Enter') {
-      event.preventDefault();
-      if (selectedName) focusDetailActions();
-      else if (hosts[0]) select(hosts[0].name);
-    } else if (event.key === 'Escape' && selectedName) {
-      select(null);
-    }
-  };
+  const onKeyDown = listKeyHandler({
+    ids: hosts.map((host) => host.name),
+    current: () => useHosts.getState().selectedName,
+    select,
+    onEnter: focusDetailActions,
+  });
 
   return (
     <div

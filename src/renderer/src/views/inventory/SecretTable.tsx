@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { SecretSummary } from '../../../../shared/model';
 import { RotationBadge, StrengthBadge, formatAge } from '../../components/badges';
+import { listKeyHandler } from '../../components/list-keys';
 import { type SortKey, useSecrets } from '../../stores/secrets';
 
 const ROW_HEIGHT = 40;
@@ -39,20 +40,11 @@ export function SecretTable({ rows, compact }: { rows: SecretSummary[]; compact:
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    const move = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
-    if (move !== 0 && rows.length > 0) {
-      event.preventDefault();
-      // Read the selection from the store, not from this render: a second key press can arrive
-      // before React has re-rendered for the first, and must move on from where that one went.
-      const current = useSecrets.getState().selectedRef;
-      const from = rows.findIndex((row) => row.ref === current);
-      const next = rows[Math.min(rows.length - 1, Math.max(0, from + move))];
-      if (next) void select(next.ref);
-    } else if (event.key === 'Escape' && selectedRef) {
-      void select(null);
-    }
-  };
+  const onKeyDown = listKeyHandler({
+    ids: rows.map((row) => row.ref),
+    current: () => useSecrets.getState().selectedRef,
+    select: (ref) => void select(ref),
+  });
 
   return (
     <div

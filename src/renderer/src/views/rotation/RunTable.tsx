@@ -1,6 +1,7 @@
-import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { RunSummary } from '../../../../shared/rotation-api';
 import { formatTime } from '../../components/badges';
+import { listKeyHandler } from '../../components/list-keys';
 import { useRotations } from '../../stores/rotations';
 import { RunStatusBadge } from './RunStatusBadge';
 
@@ -20,19 +21,11 @@ export function RunTable({ runs, compact }: { runs: RunSummary[]; compact: boole
       ?.scrollIntoView({ block: 'nearest' });
   }, [selectedIndex]);
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    const move = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
-    if (move !== 0 && runs.length > 0) {
-      event.preventDefault();
-      const next = runs[Math.min(runs.length - 1, Math.max(0, selectedIndex + move))];
-      if (next) select(next.id);
-    } else if (event.key === 'Enter' && !selectedRunId && runs[0]) {
-      event.preventDefault();
-      select(runs[0].id);
-    } else if (event.key === 'Escape' && selectedRunId) {
-      select(null);
-    }
-  };
+  const onKeyDown = listKeyHandler({
+    ids: runs.map((run) => run.id),
+    current: () => useRotations.getState().selectedRunId,
+    select,
+  });
 
   return (
     <div
