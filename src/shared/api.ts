@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { METHOD_NAMES, type MethodName } from './methods';
 import {
   backupMethods,
+  databaseSourceSchema,
   backupSummarySchema,
   createdBundleSchema,
   fingerprintSchema,
@@ -636,6 +637,8 @@ export const contract = {
   'backups.create': method(backupMethods.create, createdBundleSchema),
   /** Decrypts and checks every checksum and the integrity check; writes nothing. */
   'backups.verify': method(backupMethods.verify, bundleVerifyReportSchema),
+  /** The databases a deployment's playbook reaches (from its sql steps), to offer for a bundle. */
+  'backups.databases': method(backupMethods.databases, z.array(databaseSourceSchema)),
   /** Verifies first; then restores what was chosen. Secret conflicts need a choice each. */
   'backups.restore': method(backupMethods.restore, restoreResultSchema),
   'backups.list': method(z.strictObject({}), z.array(backupSummarySchema)),

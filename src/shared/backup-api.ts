@@ -64,6 +64,57 @@ export const createdBundleSchema = z.strictObject({
   problems: z.array(z.string()),
 });
 
+export const secretRestorePlanSchema = z.strictObject({
+  ref: z.string(),
+  kind: z.enum(['create', 'same', 'conflict']),
+  /** Versions the vault gains (all of them for a new secret). */
+  versions: z.number(),
+  /** Keyed fingerprints of the two current values when they differ. */
+  vaultCurrent: z.string().nullable(),
+  bundleCurrent: z.string().nullable(),
+  vaultIsNewer: z.boolean(),
+});
+
+const databaseOrigin = z.strictObject({
+  host: z.string(),
+  database: z.string(),
+  connection: z
+    .strictObject({
+      host: z.string().optional(),
+      port: z.string().optional(),
+      user: z.string().optional(),
+    })
+    .optional(),
+  via: z.array(z.string()).optional(),
+  passwordRef: z.string().optional(),
+});
+
+/** One thing a bundle holds, as a restore chooses it. */
+export const bundlePartSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('database'),
+    entry: z.string(),
+    size: z.number(),
+    /** The dump's name: `dumps/<name>.dump`. */
+    name: z.string(),
+    /** Where it was dumped from, per the manifest; null when the manifest does not say. */
+    source: databaseOrigin.nullable(),
+  }),
+  z.strictObject({
+    kind: z.literal('config'),
+    entry: z.string(),
+    size: z.number(),
+    host: z.string(),
+    path: z.string(),
+  }),
+  z.strictObject({
+    kind: z.enum(['secrets', 'other']),
+    entry: z.string(),
+    size: z.number(),
+  }),
+]);
+export type BundlePart = z.infer<typeof bundlePartSchema>;
+
 export const verifyReportSchema = z.strictObject({
   file: z.string(),
   ok: z.boolean(),
@@ -71,15 +122,9 @@ export const verifyReportSchema = z.strictObject({
   entries: z.array(bundleEntrySchema),
   deployment: z.string().nullable(),
   createdAt: z.string().nullable(),
-});
-
-export const secretRestorePlanSchema = z.strictObject({
-  ref: z.string(),
-  kind: z.enum(['create', 'same', 'conflict']),
-  versions: z.number(),
-  vaultCurrent: z.string().nullable(),
-  bundleCurrent: z.string().nullable(),
-  vaultIsNewer: z.boolean(),
+  parts: z.array(bundlePartSchema),
+  /** What restoring the secrets would do to this vault; null without secrets or when not ok. */
+  secrets: z.array(secretRestorePlanSchema).nullable(),
 });
 
 export const restoreResultSchema = z.strictObject({
@@ -109,6 +154,8 @@ export const pgpKeySummarySchema = z.strictObject({
   fingerprint: z.string(),
   name: z.string(),
   hasPrivateKey: z.boolean(),
+  /** The kept private key needs its passphrase to open a bundle. */
+  privateKeyProtected: z.boolean(),
   addedAt: z.string(),
 });
 
@@ -123,6 +170,8 @@ export const backupMethods = {
     recipients: z.array(fingerprintSchema).max(16).default([]),
   }),
   verify: decryptInputSchema.extend({ file: absolutePath }),
+  /** Databases a deployment's playbook reaches, offered for its bundles. */
+  databases: z.strictObject({ deployment: deploymentNameSchema }),
   restore: decryptInputSchema.extend({
     file: absolutePath,
     databases: z.array(databaseSourceSchema).max(32).default([]),

@@ -56,6 +56,7 @@ export const METHOD_NAMES = [
   'demo.create',
   'backups.create',
   'backups.verify',
+  'backups.databases',
   'backups.restore',
   'backups.list',
   'keys.list',
@@ -80,4 +81,8 @@ export type AppEvent =
   /** A step of a rotation run changed state (or the run ended): fetch it with rotations.get. */
   | { type: 'rotation.progress'; runId: string }
   /** Bytes bundled so far of a backup being made (totalBytes once the dumps are done). */
+  /**
+   * A bundle being made (plaintext bytes bundled), verified or restored (bytes of the
+   * encrypted file read; `part` is `verifying` or `restoring ...`).
+   */
   | { type: 'backup.progress'; part: string; bytes: number; totalBytes: number | null };

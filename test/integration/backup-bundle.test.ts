@@ -228,6 +228,113 @@ describe('backup bundles', () => {
     );
   });
 
+  it('verify tells what a restore would bring back and reports progress; restore too', async () => {
+    const setup = await setUp();
+    const made = await createBundle(setup, setup.dir);
+    await ok(setup.app, 'secrets.setValue', {
+      ref: 'shop/db.password',
+      value: { kind: 'enter', value: 'shop-db-password-newest-778' },
+    });
+    const events: { part: string; bytes: number; totalBytes: number | null }[] = [];
+    const stop = setup.app.onEvent((event) => {
+      if (event.type === 'backup.progress') {
+        events.push({ part: event.part, bytes: event.bytes, totalBytes: event.totalBytes });
+      }
+    });
+    const report = await ok(setup.app, 'backups.verify', {
+      file: made.file,
+      passphrase: BUNDLE_PASSPHRASE,
+    });
+    expect(report.ok).toBe(true);
+    expect(report.parts).toEqual([
+      {
+        kind: 'database',
+        entry: 'dumps/shop.dump',
+        size: made.entries[0]?.size,
+        name: 'shop',
+        source: { host: 'db-host', database: 'shop', connection: database().connection },
+      },
+      {
+        kind: 'config',
+        entry: `config/db-host${setup.configFile}`,
+        size: made.entries[1]?.size,
+        host: 'db-host',
+        path: setup.configFile,
+      },
+      { kind: 'secrets', entry: 'secrets.json', size: made.entries[2]?.size },
+    ]);
+    // The vault's value is newer than the bundle's: a conflict, told by fingerprints only.
+    expect(report.secrets).toEqual([
+      {
+        ref: 'shop/db.password',
+        kind: 'conflict',
+        versions: 0,
+        vaultCurrent: expect.stringMatching(/\S/),
+        bundleCurrent: expect.stringMatching(/\S/),
+        vaultIsNewer: true,
+      },
+    ]);
+    expect(report.secrets?.[0]?.vaultCurrent).not.toBe(report.secrets?.[0]?.bundleCurrent);
+    expect(JSON.stringify(report)).not.toContain('shop-db-password');
+    // Progress: bytes of the file read, rising to its size.
+    expect(events.every((event) => event.part === 'verifying')).toBe(true);
+    expect(events.at(-1)).toEqual({ part: 'verifying', bytes: made.size, totalBytes: made.size });
+    const rising = events.map((event) => event.bytes);
+    expect(rising).toEqual([...rising].sort((a, b) => a - b));
+
+    events.length = 0;
+    await postgres().createDatabase('shop_progress');
+    await ok(setup.app, 'backups.restore', {
+      file: made.file,
+      passphrase: BUNDLE_PASSPHRASE,
+      databases: [database('shop_progress')],
+    });
+    stop();
+    const parts = [...new Set(events.map((event) => event.part))];
+    expect(parts[0]).toBe('verifying');
+    expect(parts).toContain('restoring dumps/shop.dump');
+    expect(events.at(-1)?.bytes).toBe(made.size);
+  });
+
+  it('makes a bundle for a passphrase-locked kept key: unverified, not failed; opens with it', async () => {
+    const setup = await setUp();
+    const key = await ok(setup.app, 'keys.generate', {
+      name: 'Drawer key',
+      keepPrivate: true,
+      passphrase: 'drawer key passphrase 4711',
+    });
+    const listed = await ok(setup.app, 'keys.list', {});
+    expect(listed).toEqual([
+      expect.objectContaining({
+        fingerprint: key.fingerprint,
+        hasPrivateKey: true,
+        privateKeyProtected: true,
+      }),
+    ]);
+    const made = await ok(setup.app, 'backups.create', {
+      deployment: 'shop',
+      to: setup.dir,
+      secrets: true,
+      recipients: [key.fingerprint],
+    });
+    expect(made.verified).toBe(false);
+    expect(made.problems.join(' ')).toMatch(/needs its passphrase/);
+    // Not a failed verification in the list: simply none yet.
+    expect((await ok(setup.app, 'backups.list', {}))[0]?.verified).toBeNull();
+    const withoutPassphrase = await setup.app.call('backups.verify', {
+      file: made.file,
+      key: key.fingerprint,
+    });
+    expect(withoutPassphrase.ok ? '' : withoutPassphrase.error.message).toMatch(/passphrase/);
+    const opened = await ok(setup.app, 'backups.verify', {
+      file: made.file,
+      key: key.fingerprint,
+      passphrase: 'drawer key passphrase 4711',
+    });
+    expect(opened.ok).toBe(true);
+    expect((await ok(setup.app, 'backups.list', {}))[0]?.verified?.ok).toBe(true);
+  });
+
   it('refuses a damaged bundle, a wrong passphrase and a cut one, and restores nothing', async () => {
     const setup = await setUp();
     const made = await createBundle(setup, setup.dir);

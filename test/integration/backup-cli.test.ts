@@ -123,6 +123,11 @@ describe('rekey backup', () => {
     expect(verified.stdout).toMatch(/^OK: /);
     expect(verified.stdout).toContain('secrets.json');
     expect(verified.stdout).toContain('SHA256SUMS');
+    // It says what `backup restore` could bring back, in its own flags.
+    expect(verified.stdout).toContain(`--file local:${setup.configFile}`);
+    expect(verified.stdout).toMatch(
+      /--secrets \(1 secrets: 0 new to this vault, 0 with a different/,
+    );
 
     const listed = ok(await setup.rekey(['backup', 'list', '--json']));
     expect(JSON.parse(listed.stdout)).toMatchObject([
@@ -480,6 +485,8 @@ describe('rekey backup', () => {
       ]),
     );
     expect(restored.stdout).toContain('database shop_restored on local');
+    expect(restored.stderr).toContain('Verifying…');
+    expect(restored.stderr).toContain('Restoring dumps/shop.dump…');
     const count = 'SELECT count(*), max(customer) FROM orders';
     expect(await cluster.query(count, 'shop_restored')).toEqual(await cluster.query(count));
   }, 120_000);

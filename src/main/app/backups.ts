@@ -2,10 +2,16 @@ import { RekeyError } from '../../shared/errors';
 import { createBundle } from '../backup/create-bundle';
 import type { DatabaseSource } from '../backup/database-dump';
 import { type DecryptWith, type EncryptTo, describeKey, generateKeyPair } from '../backup/openpgp';
-import { publicArmored } from '../backup/openpgp-public';
+import { bundleParts } from '../backup/bundle-parts';
+import { suggestDatabases } from '../backup/database-suggestions';
+import { isPassphraseProtected, publicArmored } from '../backup/openpgp-public';
 import { restoreBundle } from '../backup/restore-bundle';
-import { applySecretsRestore, planSecretsRestore } from '../backup/restore-secrets';
-import { secretsDocument } from '../backup/secrets-document';
+import {
+  type SecretRestorePlan,
+  applySecretsRestore,
+  planSecretsRestore,
+} from '../backup/restore-secrets';
+import { parseSecretsDocument, secretsDocument } from '../backup/secrets-document';
 import { verifyBundle } from '../backup/verify-bundle';
 import {
   addPgpKey,
@@ -15,6 +21,7 @@ import {
   recordBackupVerified,
 } from '../vault/backup-changes';
 import { findSecret } from '../vault/changes';
+import type { PgpKeyRecord } from '../vault/backup-state';
 import type { VaultState } from '../vault/state';
 import type { Vault } from '../vault/vault';
 import type { DatabaseSourceInput } from '../../shared/backup-api';
@@ -30,6 +37,7 @@ import type { AppSession } from './session';
 type BackupMethods =
   | 'backups.create'
   | 'backups.verify'
+  | 'backups.databases'
   | 'backups.restore'
   | 'backups.list'
   | 'keys.list'
@@ -44,12 +52,11 @@ function findKey(state: Readonly<VaultState>, fingerprint: string) {
 }
 
 function databaseSource(state: Readonly<VaultState>, input: DatabaseSourceInput): DatabaseSource {
-  const { passwordRef, ...rest } = input;
-  if (passwordRef === undefined) return rest;
-  const secret = findSecret(state, passwordRef);
+  if (input.passwordRef === undefined) return input;
+  const secret = findSecret(state, input.passwordRef);
   const current = secret.versions.find((version) => version.labels.includes('current'));
-  if (!current) throw new RekeyError('NOT_FOUND', `${passwordRef} has no current value`);
-  return { ...rest, password: current.value.reveal() };
+  if (!current) throw new RekeyError('NOT_FOUND', `${input.passwordRef} has no current value`);
+  return { ...input, password: current.value.reveal() };
 }
 
 function decryptWith(
@@ -75,6 +82,30 @@ function decryptWith(
   return { privateKey: { armored: key.privateKey.reveal(), passphrase: input.passphrase } };
 }
 
+/** A key's summary for the UI: never its private part, only whether one is kept and locked. */
+async function keySummary(key: PgpKeyRecord) {
+  return {
+    fingerprint: key.fingerprint,
+    name: key.name,
+    hasPrivateKey: key.privateKey !== null,
+    privateKeyProtected:
+      key.privateKey !== null && (await isPassphraseProtected(key.privateKey.reveal())),
+    addedAt: key.addedAt,
+  };
+}
+
+/** The contract's view of a restore plan item (fingerprints only, never values). */
+function planView(item: SecretRestorePlan) {
+  return {
+    ref: item.ref,
+    kind: item.kind,
+    versions: item.kind === 'create' ? item.versions : item.versionsToAdd,
+    vaultCurrent: item.kind === 'conflict' ? item.vaultCurrent : null,
+    bundleCurrent: item.kind === 'conflict' ? item.bundleCurrent : null,
+    vaultIsNewer: item.kind === 'conflict' ? item.vaultIsNewer : false,
+  };
+}
+
 export function backupMethods(
   session: AppSession,
   connections: HostConnections,
@@ -88,6 +119,8 @@ export function backupMethods(
     connector: (host: string) => connections.connector(host),
     redact: (text: string) => vault.redactor.redact(text),
   });
+  const progress = (part: string, bytes: number, totalBytes: number) =>
+    session.emit({ type: 'backup.progress', part, bytes, totalBytes });
 
   return {
     'backups.create': async (input) => {
@@ -118,14 +151,15 @@ export function backupMethods(
           onProgress: (progress) => session.emit({ type: 'backup.progress', ...progress }),
         },
       );
-      // Verified with what it was made for: the passphrase, else a kept private key.
-      const opener =
-        input.passphrase !== undefined
-          ? { passphrase: input.passphrase }
-          : recipients.find((key) => key.privateKey)
-            ? { key: recipients.find((key) => key.privateKey)?.fingerprint }
-            : null;
-      const report = opener ? await verifyCreated(created.file, state, opener) : null;
+      // Verified with what it was made for: the passphrase, else a kept private key that
+      // opens without its own passphrase (a locked one is verified later, from Backups).
+      const opener = input.passphrase !== undefined ? { passphrase: input.passphrase } : null;
+      const keyOpener = opener ?? (await unlockedKeyAmong(recipients));
+      const report = keyOpener
+        ? await verifyCreated(created.file, state, keyOpener, (bytes, total) =>
+            progress('verifying', bytes, total),
+          )
+        : null;
       const id = await vault.transact((t) => {
         const backupId = recordBackupCreated(t, {
           deployment: input.deployment,
@@ -146,14 +180,22 @@ export function backupMethods(
         sha256: created.sha256,
         entries: created.entries,
         verified: report?.ok ?? false,
-        problems: report?.problems ?? ['not verified: only public keys, no passphrase'],
+        problems: report?.problems ?? [unverifiedReason(recipients)],
       };
     },
     'backups.verify': async (input) => {
       const vault = await unlocked();
-      const report = await verifyBundle(input.file, decryptWith(vault.state, input));
+      const report = await verifyBundle(input.file, decryptWith(vault.state, input), (b, t) =>
+        progress('verifying', b, t),
+      );
       await vault.transact((t) => recordBackupVerified(t, input.file, report.problems));
       const manifest = report.manifest as { deployment?: unknown; createdAt?: unknown } | null;
+      const secrets =
+        report.ok && report.secrets
+          ? planSecretsRestore(vault.state, parseSecretsDocument(report.secrets), (value) =>
+              vault.fingerprint(value),
+            ).map(planView)
+          : null;
       return {
         file: input.file,
         ok: report.ok,
@@ -161,7 +203,16 @@ export function backupMethods(
         entries: report.entries.map(({ name, size, sha256 }) => ({ name, size, sha256 })),
         deployment: typeof manifest?.deployment === 'string' ? manifest.deployment : null,
         createdAt: typeof manifest?.createdAt === 'string' ? manifest.createdAt : null,
+        parts: bundleParts(report.manifest, report.entries),
+        secrets,
       };
+    },
+    'backups.databases': async ({ deployment }) => {
+      const vault = await unlocked();
+      if (!vault.state.deployments.has(deployment)) {
+        throw new RekeyError('NOT_FOUND', `No deployment ${deployment}`);
+      }
+      return suggestDatabases(vault.state, deployment);
     },
     'backups.restore': async (input) => {
       const vault = await unlocked();
@@ -173,6 +224,7 @@ export function backupMethods(
           databases: input.databases.map((database) => databaseSource(vault.state, database)),
           files: input.files,
           secrets: input.secrets,
+          onProgress: progress,
           beforeWrite: (document) => {
             const undecided = planSecretsRestore(vault.state, document, fingerprint).filter(
               (item) => item.kind === 'conflict' && !input.choices[item.ref],
@@ -205,14 +257,7 @@ export function backupMethods(
         file: input.file,
         databases: result.databases,
         files: result.files,
-        secrets: plan.map((item) => ({
-          ref: item.ref,
-          kind: item.kind,
-          versions: item.kind === 'create' ? item.versions : item.versionsToAdd,
-          vaultCurrent: item.kind === 'conflict' ? item.vaultCurrent : null,
-          bundleCurrent: item.kind === 'conflict' ? item.bundleCurrent : null,
-          vaultIsNewer: item.kind === 'conflict' ? item.vaultIsNewer : false,
-        })),
+        secrets: plan.map(planView),
         secretsApplied: [...applied.created, ...applied.changed],
       };
     },
@@ -232,12 +277,7 @@ export function backupMethods(
     },
     'keys.list': async () => {
       const vault = await unlocked();
-      return [...vault.state.pgpKeys.values()].map((key) => ({
-        fingerprint: key.fingerprint,
-        name: key.name,
-        hasPrivateKey: key.privateKey !== null,
-        addedAt: key.addedAt,
-      }));
+      return Promise.all([...vault.state.pgpKeys.values()].map(keySummary));
     },
     'keys.generate': async (input) => {
       const vault = await unlocked();
@@ -283,13 +323,7 @@ export function backupMethods(
           privateKey: described.isPrivate ? armored : null,
         });
       });
-      const key = findKey(vault.state, described.fingerprint);
-      return {
-        fingerprint: key.fingerprint,
-        name: key.name,
-        hasPrivateKey: key.privateKey !== null,
-        addedAt: key.addedAt,
-      };
+      return keySummary(findKey(vault.state, described.fingerprint));
     },
     'keys.export': async ({ fingerprint, private: wantPrivate }) => {
       const vault = await unlocked();
@@ -310,9 +344,10 @@ async function verifyCreated(
   file: string,
   state: Readonly<VaultState>,
   opener: { passphrase?: string; key?: string },
+  onProgress: (bytes: number, total: number) => void,
 ) {
   try {
-    return await verifyBundle(file, decryptWith(state, opener));
+    return await verifyBundle(file, decryptWith(state, opener), onProgress);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return {
@@ -321,6 +356,24 @@ async function verifyCreated(
       manifest: null,
       entries: [],
       size: 0,
+      secrets: null,
     };
   }
+}
+
+/** The first recipient whose private key is kept and opens without a passphrase. */
+async function unlockedKeyAmong(recipients: readonly PgpKeyRecord[]) {
+  for (const key of recipients) {
+    if (key.privateKey && !(await isPassphraseProtected(key.privateKey.reveal()))) {
+      return { key: key.fingerprint };
+    }
+  }
+  return null;
+}
+
+function unverifiedReason(recipients: readonly PgpKeyRecord[]): string {
+  const locked = recipients.find((key) => key.privateKey);
+  return locked
+    ? `not verified yet: the kept key ${locked.name} needs its passphrase (verify it from Backups)`
+    : 'not verified: made for public keys only, and no passphrase';
 }

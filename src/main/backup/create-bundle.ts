@@ -106,10 +106,15 @@ export async function createBundle(
       const dump = await prepareDump(await deps.connector(database.host), database, deps.redact);
       dumps.push(dump);
       entries.push(dump.entry);
+      // Where it came from, so a restore can offer the same place (the password's secret by
+      // name only).
       sources[dump.entry.name] = {
         kind: 'database',
         host: database.host,
         database: database.database,
+        ...(database.connection ? { connection: database.connection } : {}),
+        ...(database.via ? { via: database.via } : {}),
+        ...(database.passwordRef ? { passwordRef: database.passwordRef } : {}),
       };
     }
     for (const config of request.files) {

@@ -21,6 +21,8 @@ export interface DatabaseSource {
   via?: readonly string[];
   /** The password, from the vault: given to pg_dump in its environment, never in argv. */
   password?: string;
+  /** The secret the password came from (its name goes in the manifest, never its value). */
+  passwordRef?: string;
 }
 
 export interface PreparedDump {

@@ -10,3 +10,9 @@ export async function publicArmored(armored: string): Promise<string> {
     throw new RekeyError('INVALID_INPUT', 'Not an armored OpenPGP key', { cause: error });
   }
 }
+
+/** Whether an armored private key is locked by a passphrase (needed before it can decrypt). */
+export async function isPassphraseProtected(armored: string): Promise<boolean> {
+  const key = await openpgp.readPrivateKey({ armoredKey: armored });
+  return !key.isDecrypted();
+}

@@ -9,7 +9,7 @@ import type { ConfigFileSource } from './create-bundle';
 import { configEntryName } from './create-bundle';
 import type { DecryptWith } from './openpgp';
 import { SECRETS_DOCUMENT, type SecretsDocument, parseSecretsDocument } from './secrets-document';
-import { type VerifyReport, readBundle } from './verify-bundle';
+import { type VerifyReport, collect, drain, readBundle, verifyBundle } from './verify-bundle';
 
 /**
  * Restores a bundle: the database dumps into the databases the user chose
@@ -42,6 +42,8 @@ export interface RestoreRequest {
    * (e.g. a secret conflict without a choice) stops the restore with nothing changed.
    */
   beforeWrite?(secrets: SecretsDocument): Promise<void> | void;
+  /** `verifying`, then `restoring <entry>`; bytes of the encrypted file read in that pass. */
+  onProgress?(part: string, bytes: number, total: number): void;
 }
 
 export interface RestoreResult {
@@ -62,11 +64,12 @@ export async function restoreBundle(
     const copy = join(dir, 'bundle.rekey.tar.gpg');
     await copyFile(request.file, copy);
     // The verify pass also keeps secrets.json (small): conflicts are settled before any write.
-    let secrets: Buffer | null = null;
-    const verified = await readBundle(copy, request.using, async (name, data) => {
-      if (name === SECRETS_DOCUMENT && request.secrets) secrets = await collect(data);
-      else await drain(data);
-    });
+    const progress = request.onProgress;
+    const verified = await verifyBundle(
+      copy,
+      request.using,
+      progress && ((bytes, total) => progress('verifying', bytes, total)),
+    );
     if (!verified.ok) {
       throw new RekeyError(
         'FORMAT_ERROR',
@@ -74,7 +77,8 @@ export async function restoreBundle(
       );
     }
     checkRequested(request, verified);
-    const document = secrets === null ? null : parseSecretsDocument(secrets);
+    const document =
+      request.secrets && verified.secrets ? parseSecretsDocument(verified.secrets) : null;
     if (document) await request.beforeWrite?.(document);
     const wantedFiles = new Map(request.files.map((file) => [configEntryName(file), file]));
     const wantedDumps = new Map(
@@ -82,18 +86,31 @@ export async function restoreBundle(
     );
     const restoredDatabases: string[] = [];
     const configContents = new Map<string, Buffer>();
-    await readBundle(copy, request.using, async (name, data) => {
-      const target = wantedDumps.get(name);
-      if (target) {
-        await pgRestore(await deps.connector(target.host), target, data, deps.redact);
-        restoredDatabases.push(`${target.database} on ${target.host}`);
-        return;
-      }
-      if (wantedFiles.has(name)) {
-        configContents.set(name, await collect(data));
-        return;
-      }
-      await drain(data);
+    let part = 'restoring';
+    let read = { bytes: 0, total: verified.size };
+    await readBundle(copy, request.using, {
+      onProgress:
+        progress &&
+        ((bytes, total) => {
+          read = { bytes, total };
+          progress(part, bytes, total);
+        }),
+      onEntry: async (name, data) => {
+        const target = wantedDumps.get(name);
+        if (target) {
+          // Told at once: the file is read ahead of the archive, so a byte count may not come.
+          part = `restoring ${name}`;
+          progress?.(part, read.bytes, read.total);
+          await pgRestore(await deps.connector(target.host), target, data, deps.redact);
+          restoredDatabases.push(`${target.database} on ${target.host}`);
+          return;
+        }
+        if (wantedFiles.has(name)) {
+          configContents.set(name, await collect(data));
+          return;
+        }
+        await drain(data);
+      },
     });
     const files: RestoreResult['files'] = [];
     for (const [name, file] of wantedFiles) {
@@ -128,17 +145,6 @@ function checkRequested(request: RestoreRequest, verified: VerifyReport): void {
       `The bundle holds no ${missing.join(', ')}; nothing was restored`,
     );
   }
-}
-
-async function drain(data: Readable): Promise<void> {
-  data.resume();
-  await new Promise((resolve, reject) => data.on('end', resolve).on('error', reject));
-}
-
-async function collect(data: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of data) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 async function pgRestore(

@@ -232,6 +232,11 @@ function followProgress(context: CliContext, verifies: boolean): () => void {
       context.notice(`Dumping ${event.part.slice('dumping '.length)}…`);
     } else if (event.part === 'syncing') {
       context.notice(verifies ? 'Syncing to disk, then verifying…' : 'Syncing to disk…');
+    } else if (event.part === 'verifying') {
+      if (!verifies) context.notice('Verifying…');
+    } else if (event.part.startsWith('restoring')) {
+      const what = event.part.slice('restoring '.length);
+      if (what) context.notice(`Restoring ${what}…`);
     } else {
       context.notice(`Writing ${event.part}…`);
     }
@@ -422,7 +427,7 @@ async function verifyBackup(
       )
         .split('\n')
         .map((line) => `    ${line}`)
-        .join('\n')}`,
+        .join('\n')}\n${restoreOptions(report).join('\n')}`,
     );
   } else {
     context.print(
@@ -435,6 +440,27 @@ async function verifyBackup(
       `the bundle did not verify (${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}); do not rely on it`,
     );
   }
+}
+
+/** What `backup restore` could bring back from a verified bundle, in its own flags' terms. */
+function restoreOptions(report: MethodOutput<'backups.verify'>): string[] {
+  const lines = ['  Restorable:'];
+  for (const part of report.parts) {
+    if (part.kind === 'database') {
+      const from = part.source ? ` (from ${part.source.database} on ${part.source.host})` : '';
+      lines.push(`    --db ${part.name}=HOST:DATABASE${from}`);
+    } else if (part.kind === 'config') {
+      lines.push(`    --file ${part.host}:${part.path}`);
+    }
+  }
+  if (report.secrets) {
+    const conflicts = report.secrets.filter((item) => item.kind === 'conflict');
+    const created = report.secrets.filter((item) => item.kind === 'create').length;
+    lines.push(
+      `    --secrets (${report.secrets.length} secrets: ${created} new to this vault, ${conflicts.length} with a different current value${conflicts.length > 0 ? `: ${conflicts.map((item) => item.ref).join(', ')}, choose with --keep-vault or --use-bundle` : ''})`,
+    );
+  }
+  return lines.length > 1 ? lines : [];
 }
 
 interface RestoreFlags extends DecryptFlags {
@@ -487,17 +513,11 @@ async function restoreBackup(
       throw error;
     }
   };
-  // The secrets first, on their own: a conflict stops the restore before any database or
-  // file is overwritten.
-  const secretsResult = flags.secrets ? await call({ secrets: true, choices }) : null;
-  const rest = databases.length > 0 || files.length > 0 ? await call({ databases, files }) : null;
-  const result = {
-    file: path,
-    databases: rest?.databases ?? [],
-    files: rest?.files ?? [],
-    secrets: secretsResult?.secrets ?? [],
-    secretsApplied: secretsResult?.secretsApplied ?? [],
-  };
+  // One call: the restore settles secret conflicts after verifying and before any write.
+  const stopProgress = followProgress(context, false);
+  const result = await call({ databases, files, secrets: flags.secrets === true, choices }).finally(
+    stopProgress,
+  );
   if (flags.json) return context.printJson(result);
   const lines = [`Restored from ${path}:`];
   for (const database of result.databases) lines.push(`  database ${database}`);

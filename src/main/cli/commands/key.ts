@@ -190,7 +190,11 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
             ['FINGERPRINT', 'PRIVATE KEY', 'ADDED', 'NAME'],
             keys.map((k) => [
               k.fingerprint,
-              k.hasPrivateKey ? 'in vault' : 'public only',
+              k.hasPrivateKey
+                ? k.privateKeyProtected
+                  ? 'in vault, passphrase-protected'
+                  : 'in vault'
+                : 'public only',
               k.addedAt,
               k.name,
             ]),
