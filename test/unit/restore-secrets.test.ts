@@ -82,9 +82,10 @@ describe('restoring the secrets of a bundle', () => {
         vault.fingerprint(v),
       ),
     );
+    // The displaced value is one step back, as after any new value.
     expect(labelsByValue(vault)).toEqual({
       'first-value-000': ['current'],
-      'rotated-value-222': [],
+      'rotated-value-222': ['previous'],
     });
   });
 

@@ -108,7 +108,11 @@ export function applySecretsRestore(
     const missing = missingVersions(secret, bundled);
     for (const version of missing)
       restore(transaction, secret, version, useBundle ? version.labels : []);
-    if (useBundle) relabelAsBundle(transaction, secret, bundled);
+    if (useBundle) {
+      const displaced = secret.versions.find((version) => version.labels.includes('current'));
+      relabelAsBundle(transaction, secret, bundled);
+      keepAsPrevious(transaction, secret, displaced?.id);
+    }
     if (missing.length > 0 || useBundle) changed.push(bundled.ref);
   }
   return { created, changed };
@@ -162,6 +166,28 @@ function relabelAsBundle(transaction: Transaction, secret: SecretRecord, bundled
       { ref, summary: `${ref}: labels ${version.labels.join(', ')} as in the backup bundle` },
     );
   }
+}
+
+/**
+ * The vault's current value that the bundle's replaced is what services may be using right
+ * now: it becomes `previous` (one step back, as after any new value) rather than an unlabeled
+ * version, even though the bundle's own `previous` then loses that label.
+ */
+function keepAsPrevious(
+  transaction: Transaction,
+  secret: SecretRecord,
+  versionId: string | undefined,
+): void {
+  const displaced = secret.versions.find((version) => version.id === versionId);
+  if (!displaced || displaced.labels.length > 0) return;
+  const ref = refOf(secret);
+  transaction.record(
+    {
+      kind: 'version.relabeled',
+      data: { secretId: secret.id, versionId: displaced.id, labels: ['previous'] },
+    },
+    { ref, summary: `${ref}: the value current before the restore kept as previous` },
+  );
 }
 
 function sameLabels(a: readonly Label[], b: readonly Label[]): boolean {

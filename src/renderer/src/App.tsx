@@ -9,6 +9,7 @@ import { useRotations } from './stores/rotations';
 import { useSecrets } from './stores/secrets';
 import { useSession } from './stores/session';
 import { BackupWizard } from './views/backup/BackupWizard';
+import { RestoreWizard } from './views/backup/RestoreWizard';
 import { Backups } from './views/Backups';
 import { Dashboard } from './views/Dashboard';
 import { FirstRun } from './views/FirstRun';
@@ -37,6 +38,7 @@ export function App() {
   const revision = useSession((store) => store.revision);
   const wizardRefs = useRotations((store) => store.wizardRefs);
   const backupWizardOpen = useBackups((store) => store.wizardOpen);
+  const restoring = useBackups((store) => store.restoring);
   useTheme();
 
   useEffect(() => {
@@ -90,6 +92,7 @@ export function App() {
       {view === 'settings' ? <Settings /> : null}
       {wizardRefs ? <RotationWizard key={wizardRefs.join('\n')} refs={wizardRefs} /> : null}
       {backupWizardOpen ? <BackupWizard /> : null}
+      {restoring ? <RestoreWizard key={restoring.file} /> : null}
       <CommandPalette />
       <Toasts />
     </>

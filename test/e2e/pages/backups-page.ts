@@ -13,10 +13,29 @@ import { BasePage } from './base-page';
  * backup-destination, same-disk-warning, backup-progress, backup-progress-bytes,
  * backup-progress-part, backup-result (data-verified), backup-verified, backup-result-file,
  * backup-problems, backup-recipe, backup-next, backup-back, verify-dialog, verify-passphrase,
- * verify-submit, verify-result (data-ok), backup-ages (li data-deployment data-state).
+ * verify-submit, verify-result (data-ok), backup-ages (li data-deployment data-state),
+ * backup-databases, backup-database (data-database), backup-add-database,
+ * backup-database-fields (database-host, database-name, database-server, database-port,
+ * database-user, database-via, database-password); restore: restore-backup (in a row),
+ * restore-from-file, restore-wizard, restore-body (data-step), restore-file-path,
+ * restore-with, restore-passphrase, restore-verify-failed, restore-verified,
+ * restore-database (data-entry), restore-database-fields, restore-file (data-file),
+ * restore-include-secrets, restore-secret (data-ref, data-kind), conflict-keep-vault,
+ * conflict-use-bundle, restore-summary, restore-confirm, restore-result,
+ * restore-result-databases, restore-result-files, restore-result-secrets, restore-next,
+ * restore-back.
  */
 
 export type BackupStep = 'contents' | 'encryption' | 'destination' | 'run' | 'result';
+export type RestoreStep = 'open' | 'choose' | 'confirm' | 'run' | 'result';
+
+export interface DatabaseForm {
+  host?: string;
+  database?: string;
+  server?: string;
+  port?: string;
+  user?: string;
+}
 
 const clean = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
 
@@ -149,6 +168,95 @@ export class BackupsPage extends BasePage {
       };
     }
     return { ok: null, text: clean(await outcome.first().textContent()) };
+  }
+
+  /** Fills a database form (backup's added database or restore's target); empty keeps as is. */
+  async fillDatabase(fields: Locator, form: DatabaseForm): Promise<void> {
+    if (form.host) await fields.getByTestId('database-host').selectOption(form.host);
+    const inputs: [keyof DatabaseForm, string][] = [
+      ['database', 'database-name'],
+      ['server', 'database-server'],
+      ['port', 'database-port'],
+      ['user', 'database-user'],
+    ];
+    for (const [key, testId] of inputs) {
+      const value = form[key];
+      if (value !== undefined) await fields.getByTestId(testId).fill(value);
+    }
+  }
+
+  async addDatabase(form: DatabaseForm): Promise<void> {
+    await this.wizard.getByTestId('backup-add-database').click();
+    await this.fillDatabase(this.wizard.getByTestId('backup-database-fields').last(), form);
+  }
+
+  get restoreWizard(): Locator {
+    return this.byTestId('restore-wizard');
+  }
+
+  async openRestore(file: string): Promise<void> {
+    await this.row(file).getByTestId('restore-backup').click();
+    await this.restoreWizard.waitFor();
+  }
+
+  async waitForRestoreStep(step: RestoreStep, timeout?: number): Promise<void> {
+    await this.restoreWizard
+      .locator(`[data-testid="restore-body"][data-step="${step}"]`)
+      .waitFor({ timeout });
+  }
+
+  async restoreNext(): Promise<void> {
+    await this.restoreWizard.getByTestId('restore-next').click();
+  }
+
+  /** Types the bundle's passphrase and verifies; waits for the choose step or an error. */
+  async openBundle(passphrase: string): Promise<'choose' | string> {
+    await this.restoreWizard.getByTestId('restore-passphrase').fill(passphrase);
+    await this.restoreNext();
+    const chosen = this.restoreWizard.locator('[data-testid="restore-body"][data-step="choose"]');
+    const failed = this.restoreWizard.locator('.form-error');
+    await chosen.or(failed).first().waitFor({ timeout: RUN_TIMEOUT_MS });
+    if (await chosen.count()) return 'choose';
+    return clean(await failed.first().textContent());
+  }
+
+  /** The restore's secrets plan: each secret's ref and kind. */
+  async secretsPlan(): Promise<{ ref: string; kind: string }[]> {
+    const rows = this.restoreWizard.getByTestId('restore-secret');
+    await rows.first().waitFor();
+    const plan = [];
+    for (const row of await rows.all()) {
+      plan.push({
+        ref: (await row.getAttribute('data-ref')) ?? '',
+        kind: (await row.getAttribute('data-kind')) ?? '',
+      });
+    }
+    return plan;
+  }
+
+  async chooseConflict(ref: string, choice: 'keep-vault' | 'use-bundle'): Promise<void> {
+    await this.restoreWizard
+      .locator(`[data-testid="restore-secret"][data-ref="${ref}"]`)
+      .getByTestId(`conflict-${choice}`)
+      .check();
+  }
+
+  /** The wizard's error line, once it shows. */
+  async restoreError(): Promise<string> {
+    const error = this.restoreWizard.locator('.form-error');
+    await error.first().waitFor();
+    return clean(await error.first().textContent());
+  }
+
+  async restoreResult(): Promise<{ databases: string; secrets: string; files: string }> {
+    await this.waitForRestoreStep('result', RUN_TIMEOUT_MS);
+    const result = this.restoreWizard.getByTestId('restore-result');
+    const files = result.getByTestId('restore-result-files');
+    return {
+      databases: clean(await result.getByTestId('restore-result-databases').textContent()),
+      secrets: clean(await result.getByTestId('restore-result-secrets').textContent()),
+      files: (await files.count()) ? clean(await files.textContent()) : '',
+    };
   }
 
   async closeVerify(): Promise<void> {

@@ -24,6 +24,7 @@ export function CommandPalette() {
   const selectedRef = useSecrets((state) => state.selectedRef);
   const openWizard = useRotations((state) => state.openWizard);
   const openBackupWizard = useBackups((state) => state.openWizard);
+  const openRestore = useBackups((state) => state.openRestore);
   const [search, setSearch] = useState('');
 
   useEffect(() => {
@@ -130,6 +131,12 @@ export function CommandPalette() {
               onSelect={run(() => (navigate('backups'), openBackupWizard()))}
             >
               New backup…
+            </Command.Item>
+            <Command.Item
+              value="restore backup bundle database secrets"
+              onSelect={run(() => (navigate('backups'), openRestore()))}
+            >
+              Restore a backup…
             </Command.Item>
             <Command.Item value="lock vault" onSelect={run(() => void lock())}>
               Lock the vault

@@ -7,7 +7,7 @@ export type BackupSummary = MethodOutput<'backups.list'>[number];
 /**
  * Backup bundles as the UI holds them: what `backups.list` says of each (file, size, contents'
  * names, how it is encrypted, its last verification) and the deployments' names, plus whether
- * the create wizard is open. Passphrases never come here: they live in the dialogs' state
+ * the create or restore wizard is open. Passphrases never come here: they live in the dialogs' state
  * while typed and are dropped after the call.
  */
 interface BackupsState {
@@ -16,9 +16,13 @@ interface BackupsState {
   loaded: boolean;
   error: string | null;
   wizardOpen: boolean;
+  /** The restore wizard, open on a bundle of the list (or '' for a file to choose); null: closed. */
+  restoring: { file: string; backup: BackupSummary | null } | null;
   load(): Promise<void>;
   openWizard(): void;
   closeWizard(): void;
+  openRestore(backup?: BackupSummary): void;
+  closeRestore(): void;
   reset(): void;
 }
 
@@ -28,6 +32,7 @@ export const useBackups = create<BackupsState>((set) => ({
   loaded: false,
   error: null,
   wizardOpen: false,
+  restoring: null,
 
   async load() {
     try {
@@ -54,8 +59,23 @@ export const useBackups = create<BackupsState>((set) => ({
     set({ wizardOpen: false });
   },
 
+  openRestore(backup) {
+    set({ restoring: { file: backup?.file ?? '', backup: backup ?? null } });
+  },
+
+  closeRestore() {
+    set({ restoring: null });
+  },
+
   reset() {
-    set({ items: [], deployments: [], loaded: false, error: null, wizardOpen: false });
+    set({
+      items: [],
+      deployments: [],
+      loaded: false,
+      error: null,
+      wizardOpen: false,
+      restoring: null,
+    });
   },
 }));
 

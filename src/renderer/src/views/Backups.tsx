@@ -10,7 +10,8 @@ import { VerifyDialog } from './backup/VerifyDialog';
 /**
  * Every backup bundle the vault recorded, newest first: its deployment, file, size, when it was
  * made, what it holds, how it is encrypted and its last verification. Each can be verified
- * again; "New backup…" opens the wizard.
+ * again or restored; "New backup…" opens the backup wizard, "Restore from a file…" the restore
+ * wizard for a bundle the vault has not seen (e.g. on a new machine).
  */
 export function Backups() {
   const items = useBackups((state) => state.items);
@@ -18,6 +19,7 @@ export function Backups() {
   const error = useBackups((state) => state.error);
   const load = useBackups((state) => state.load);
   const openWizard = useBackups((state) => state.openWizard);
+  const openRestore = useBackups((state) => state.openRestore);
   const revision = useSession((state) => state.revision);
   const [verifying, setVerifying] = useState<BackupSummary | null>(null);
 
@@ -29,9 +31,14 @@ export function Backups() {
     <Shell
       flush
       actions={
-        <button className="button primary" onClick={openWizard} data-testid="new-backup">
-          <Icon name="plus" /> New backup…
-        </button>
+        <>
+          <button className="button" onClick={() => openRestore()} data-testid="restore-from-file">
+            <Icon name="upload" /> Restore from a file…
+          </button>
+          <button className="button primary" onClick={openWizard} data-testid="new-backup">
+            <Icon name="plus" /> New backup…
+          </button>
+        </>
       }
     >
       <div className="inventory" data-testid="screen-backups">
@@ -63,7 +70,12 @@ export function Backups() {
               </div>
               <div className="table-body">
                 {items.map((item) => (
-                  <BackupRow key={item.id} item={item} onVerify={() => setVerifying(item)} />
+                  <BackupRow
+                    key={item.id}
+                    item={item}
+                    onVerify={() => setVerifying(item)}
+                    onRestore={() => openRestore(item)}
+                  />
                 ))}
               </div>
             </div>
@@ -87,7 +99,15 @@ export function Backups() {
   );
 }
 
-function BackupRow({ item, onVerify }: { item: BackupSummary; onVerify(): void }) {
+function BackupRow({
+  item,
+  onVerify,
+  onRestore,
+}: {
+  item: BackupSummary;
+  onVerify(): void;
+  onRestore(): void;
+}) {
   const encryption = [
     item.passphrase ? 'passphrase' : null,
     item.recipients.length
@@ -128,9 +148,14 @@ function BackupRow({ item, onVerify }: { item: BackupSummary; onVerify(): void }
         )}
       </div>
       <div className="cell" role="cell">
-        <button className="button small" onClick={onVerify} data-testid="verify-backup">
-          Verify…
-        </button>
+        <div className="row">
+          <button className="button small" onClick={onVerify} data-testid="verify-backup">
+            Verify…
+          </button>
+          <button className="button small" onClick={onRestore} data-testid="restore-backup">
+            Restore…
+          </button>
+        </div>
       </div>
     </div>
   );

@@ -1,3 +1,6 @@
+import { useCallback, useState } from 'react';
+import type { AppEvent } from '../../../../shared/methods';
+import { rekey } from '../../api/client';
 import { formatBytes, formatDuration } from './format';
 
 export interface ProgressState {
@@ -8,8 +11,43 @@ export interface ProgressState {
   elapsedMs: number;
 }
 
-/** The bytes bundled so far, their rate and (once the total is known) the time left. */
-export function BackupProgress({ progress }: { progress: ProgressState | null }) {
+/**
+ * Follows `backup.progress` while a bundle is made, verified or restored: `follow()` starts
+ * (and returns the unsubscribe). A pass that reads the file again (verifying, then restoring)
+ * restarts the clock, so rate and time left are those of the pass under way.
+ */
+export function useBackupProgress() {
+  const [progress, setProgress] = useState<ProgressState | null>(null);
+  const follow = useCallback(() => {
+    setProgress(null);
+    let started = performance.now();
+    let pass = '';
+    return rekey().events.subscribe((event: AppEvent) => {
+      if (event.type !== 'backup.progress') return;
+      const thisPass = event.part.split(' ')[0] ?? '';
+      if (thisPass !== pass && (thisPass === 'verifying' || thisPass === 'restoring')) {
+        started = performance.now();
+      }
+      pass = thisPass;
+      setProgress({
+        part: event.part,
+        bytes: event.bytes,
+        totalBytes: event.totalBytes,
+        elapsedMs: performance.now() - started,
+      });
+    });
+  }, []);
+  return { progress, follow };
+}
+
+/** The bytes handled so far, their rate and (once the total is known) the time left. */
+export function BackupProgress({
+  progress,
+  label = 'Backup progress',
+}: {
+  progress: ProgressState | null;
+  label?: string;
+}) {
   const rate =
     progress && progress.elapsedMs > 0 ? (progress.bytes * 1000) / progress.elapsedMs : null;
   const total = progress?.totalBytes ?? null;
@@ -21,7 +59,7 @@ export function BackupProgress({ progress }: { progress: ProgressState | null })
       <div
         className={fraction === null ? 'progress indeterminate' : 'progress'}
         role="progressbar"
-        aria-label="Backup progress"
+        aria-label={label}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}

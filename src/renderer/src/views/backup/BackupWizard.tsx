@@ -1,14 +1,15 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/api';
-import type { AppEvent } from '../../../../shared/methods';
-import { call, errorMessage, rekey } from '../../api/client';
+import { call, errorMessage } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { Field, FormError } from '../../components/Field';
 import { Icon } from '../../components/icons';
 import { useBackups } from '../../stores/backups';
 import { useSession } from '../../stores/session';
-import { BackupProgress, type ProgressState } from './BackupProgress';
+import { BackupProgress, useBackupProgress } from './BackupProgress';
 import { BackupResult, type CreatedBundle } from './BackupResult';
+import { DatabaseChoices } from './DatabaseChoices';
+import { useDatabaseChoices } from './use-database-choices';
 import { type BackupStep, BackupStepper } from './BackupStepper';
 import { topDirectory } from './format';
 import { PassphraseFields } from './PassphraseFields';
@@ -24,8 +25,8 @@ const toggle = (set: ReadonlySet<string>, key: string, on: boolean): ReadonlySet
 };
 
 /**
- * Making a backup bundle in five steps: what goes in (a deployment's secrets and config
- * files), how it is encrypted (a passphrase typed twice and/or OpenPGP keys), where it goes,
+ * Making a backup bundle in five steps: what goes in (a deployment's secrets, databases and
+ * config files), how it is encrypted (a passphrase typed twice and/or OpenPGP keys), where it goes,
  * the run followed by `backup.progress`, and the result with the recipe to open it without
  * Rekey. The passphrase lives in this component's state only and is dropped once the bundle
  * is made (or with the dialog). While the bundle is being made the dialog does not close.
@@ -40,7 +41,9 @@ export function BackupWizard() {
   const [deployments, setDeployments] = useState<string[] | null>(null);
   const [deployment, setDeployment] = useState('');
   const [includeSecrets, setIncludeSecrets] = useState(true);
-  const { files, error: filesError } = useDeploymentFiles(deployment);
+  const { files, refs, error: filesError } = useDeploymentFiles(deployment);
+  const [hosts, setHosts] = useState<string[]>(['local']);
+  const databases = useDatabaseChoices(deployment, 'local');
   const [unticked, setUnticked] = useState<ReadonlySet<string>>(new Set());
   const chosenFiles: ConfigFile[] = (files ?? []).filter((file) => !unticked.has(fileKey(file)));
 
@@ -50,14 +53,15 @@ export function BackupWizard() {
   const [recipients, setRecipients] = useState<ReadonlySet<string>>(new Set());
 
   const [destination, setDestination] = useState('');
-  const [progress, setProgress] = useState<ProgressState | null>(null);
+  const { progress, follow } = useBackupProgress();
   const [bundle, setBundle] = useState<CreatedBundle | null>(null);
 
   useEffect(() => {
     let current = true;
-    Promise.all([call('deployments.list', {}), call('keys.list', {})])
-      .then(([list, keyList]) => {
+    Promise.all([call('deployments.list', {}), call('keys.list', {}), call('hosts.list', {})])
+      .then(([list, keyList, hostList]) => {
         if (!current) return;
+        setHosts(['local', ...hostList.map((host) => host.name)]);
         setDeployments(list.map((item) => item.name));
         setDeployment((before) => before || (list[0]?.name ?? ''));
         setKeys(keyList);
@@ -68,7 +72,8 @@ export function BackupWizard() {
     };
   }, []);
 
-  const contentsReady = deployment !== '' && (includeSecrets || chosenFiles.length > 0);
+  const contentsReady =
+    deployment !== '' && (includeSecrets || chosenFiles.length > 0 || databases.chosen.length > 0);
   const passphraseTyped = passphrase.length > 0;
   const passphraseOk = passphraseTyped && passphrase === confirmation;
   const encryptionReady =
@@ -84,24 +89,15 @@ export function BackupWizard() {
     if (running.current) return;
     running.current = true;
     setError(null);
-    setProgress(null);
     setStep('run');
-    const started = performance.now();
-    const unsubscribe = rekey().events.subscribe((event: AppEvent) => {
-      if (event.type !== 'backup.progress') return;
-      setProgress({
-        part: event.part,
-        bytes: event.bytes,
-        totalBytes: event.totalBytes,
-        elapsedMs: performance.now() - started,
-      });
-    });
+    const unsubscribe = follow();
     try {
       const made = await call('backups.create', {
         deployment,
         to: destination,
         secrets: includeSecrets,
         files: chosenFiles,
+        databases: databases.chosen,
         ...(passphraseOk ? { passphrase } : {}),
         recipients: [...recipients],
       });
@@ -125,7 +121,9 @@ export function BackupWizard() {
     setError(null);
     if (step === 'contents') {
       if (!deployment) return setError('Choose a deployment');
-      if (!contentsReady) return setError('Include the secrets or at least one config file');
+      if (databases.problem) return setError(databases.problem);
+      if (!contentsReady)
+        return setError('Include the secrets, a database or at least one config file');
       setStep('encryption');
     } else if (step === 'encryption') {
       if (passphraseTyped && passphrase !== confirmation)
@@ -289,6 +287,7 @@ export function BackupWizard() {
                   )}
                   <FormError message={filesError} />
                 </fieldset>
+                <DatabaseChoices choices={databases} hosts={hosts} secrets={refs} />
               </>
             )}
           </>

@@ -2,23 +2,30 @@ import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/api';
 import { call } from '../../api/client';
 import { Dialog, DialogActions } from '../../components/Dialog';
-import { Field, FormError } from '../../components/Field';
+import { FormError } from '../../components/Field';
 import { useSubmit } from '../../components/use-submit';
 import type { BackupSummary } from '../../stores/backups';
+import {
+  BundleOpener,
+  NO_OPENER,
+  type Opener,
+  type PgpKey,
+  openerInput,
+  openerProblem,
+} from './BundleOpener';
 import { baseName } from './format';
 
 type Report = MethodOutput<'backups.verify'>;
-type PgpKey = MethodOutput<'keys.list'>[number];
 
 /**
  * Opens a bundle again and checks every file against its checksums: with the passphrase (typed
- * here, kept in this dialog only and dropped after the call) or a private key the vault keeps.
+ * here, kept in this dialog only and dropped after the call) or a private key the vault keeps
+ * (with its own passphrase when locked).
  * The outcome stays in place: OK, or every problem, or why it could not be opened.
  */
 export function VerifyDialog({ backup, onClose }: { backup: BackupSummary; onClose(): void }) {
-  const [passphrase, setPassphrase] = useState('');
+  const [opener, setOpener] = useState<Opener>(NO_OPENER);
   const [keys, setKeys] = useState<PgpKey[]>([]);
-  const [useKey, setUseKey] = useState<string>('');
   const [report, setReport] = useState<Report | null>(null);
 
   useEffect(() => {
@@ -31,7 +38,8 @@ export function VerifyDialog({ backup, onClose }: { backup: BackupSummary; onClo
           (key) => key.hasPrivateKey && backup.recipients.includes(key.fingerprint),
         );
         setKeys(usable);
-        if (!backup.passphrase && usable[0]) setUseKey(usable[0].fingerprint);
+        if (!backup.passphrase && usable[0])
+          setOpener({ key: usable[0].fingerprint, passphrase: '' });
       })
       .catch(() => undefined);
     return () => {
@@ -41,16 +49,12 @@ export function VerifyDialog({ backup, onClose }: { backup: BackupSummary; onClo
 
   const verify = useSubmit(async (fail) => {
     setReport(null);
-    if (!useKey && !passphrase) return fail('Enter the passphrase of the bundle');
+    const missing = openerProblem(opener, keys);
+    if (missing) return fail(missing);
     try {
-      setReport(
-        await call(
-          'backups.verify',
-          useKey ? { file: backup.file, key: useKey } : { file: backup.file, passphrase },
-        ),
-      );
+      setReport(await call('backups.verify', { file: backup.file, ...openerInput(opener) }));
     } finally {
-      setPassphrase('');
+      setOpener((before) => ({ ...before, passphrase: '' }));
     }
   });
 
@@ -77,33 +81,13 @@ export function VerifyDialog({ backup, onClose }: { backup: BackupSummary; onClo
         }}
       >
         <p className="field-hint mono">{backup.file}</p>
-        {keys.length > 0 ? (
-          <Field label="Open with">
-            <select
-              value={useKey}
-              onChange={(event) => setUseKey(event.target.value)}
-              data-testid="verify-with"
-            >
-              {backup.passphrase ? <option value="">The passphrase</option> : null}
-              {keys.map((key) => (
-                <option key={key.fingerprint} value={key.fingerprint}>
-                  Key {key.name} ({key.fingerprint.slice(-16)})
-                </option>
-              ))}
-            </select>
-          </Field>
-        ) : null}
-        {useKey ? null : (
-          <Field label="Passphrase of the bundle">
-            <input
-              type="password"
-              autoComplete="off"
-              value={passphrase}
-              onChange={(event) => setPassphrase(event.target.value)}
-              data-testid="verify-passphrase"
-            />
-          </Field>
-        )}
+        <BundleOpener
+          keys={keys}
+          passphraseAllowed={backup.passphrase}
+          value={opener}
+          onChange={setOpener}
+          testIdPrefix="verify"
+        />
         <button type="submit" hidden />
       </form>
       <FormError message={verify.error} />

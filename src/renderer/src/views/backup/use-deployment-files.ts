@@ -9,18 +9,20 @@ export interface ConfigFile {
 export const fileKey = (file: ConfigFile) => `${file.host}:${file.path}`;
 
 /**
- * The config files a deployment's secrets are written to: each distinct host and absolute path
- * of their targets, read from the secrets' metadata (never their values).
+ * The config files a deployment's secrets are written to (each distinct host and absolute path
+ * of their targets, read from the secrets' metadata, never their values), and the secrets' refs.
  */
 export function useDeploymentFiles(deployment: string): {
   files: ConfigFile[] | null;
+  refs: string[];
   error: string | null;
 } {
   const [state, setState] = useState<{
     for: string;
     files: ConfigFile[] | null;
+    refs: string[];
     error: string | null;
-  }>({ for: '', files: null, error: null });
+  }>({ for: '', files: null, refs: [], error: null });
   useEffect(() => {
     if (!deployment) return undefined;
     let current = true;
@@ -37,18 +39,21 @@ export function useDeploymentFiles(deployment: string): {
           seen.set(fileKey(file), file);
         }
       }
-      return [...seen.values()].sort((a, b) => fileKey(a).localeCompare(fileKey(b)));
+      return {
+        files: [...seen.values()].sort((a, b) => fileKey(a).localeCompare(fileKey(b))),
+        refs: secrets.map((secret) => secret.ref),
+      };
     })()
-      .then((files) => current && setState({ for: deployment, files, error: null }))
+      .then(({ files, refs }) => current && setState({ for: deployment, files, refs, error: null }))
       .catch(
         (error: unknown) =>
-          current && setState({ for: deployment, files: [], error: errorMessage(error) }),
+          current && setState({ for: deployment, files: [], refs: [], error: errorMessage(error) }),
       );
     return () => {
       current = false;
     };
   }, [deployment]);
   return state.for === deployment && deployment
-    ? { files: state.files, error: state.error }
-    : { files: null, error: null };
+    ? { files: state.files, refs: state.refs, error: state.error }
+    : { files: null, refs: [], error: null };
 }
