@@ -491,6 +491,80 @@ describe('rekey backup', () => {
     expect(await cluster.query(count, 'shop_restored')).toEqual(await cluster.query(count));
   }, 120_000);
 
+  it('reaches a database through a command prefix (as through docker compose exec -T)', async () => {
+    const setup = await setUp();
+    const cluster = postgres();
+    // Without the prefix, pg_dump has no way to the cluster: the prefix carries the connection,
+    // as `docker compose exec -T db` carries a command into the database's container.
+    const via = `env PGHOST=${cluster.dir} PGPORT=${cluster.port} PGUSER=${cluster.superuser}`;
+    const direct = await setup.rekey([
+      'backup',
+      'create',
+      'shop',
+      '--to',
+      setup.out,
+      '--passphrase-file',
+      setup.passphraseFile,
+      '--db',
+      'shop=local:shop',
+      '--no-secrets',
+    ]);
+    expect(direct.code).not.toBe(0);
+    expect(direct.stderr).toMatch(/pg_dump/);
+    expect(bundlesIn(setup.out)).toEqual([]);
+    ok(
+      await setup.rekey([
+        'backup',
+        'create',
+        'shop',
+        '--to',
+        setup.out,
+        '--passphrase-file',
+        setup.passphraseFile,
+        '--db',
+        'shop=local:shop',
+        '--via-for',
+        `shop=${via}`,
+        '--no-secrets',
+      ]),
+    );
+    const file = bundlesIn(setup.out)[0] as string;
+    const verified = ok(
+      await setup.rekey([
+        'backup',
+        'verify',
+        file,
+        '--passphrase-file',
+        setup.passphraseFile,
+        '--json',
+      ]),
+    );
+    const report = JSON.parse(verified.stdout) as { parts: unknown[] };
+    expect(report.parts).toEqual([
+      expect.objectContaining({
+        kind: 'database',
+        name: 'shop',
+        source: { host: 'local', database: 'shop', via: via.split(' ') },
+      }),
+    ]);
+    await cluster.createDatabase('shop_via');
+    ok(
+      await setup.rekey([
+        'backup',
+        'restore',
+        file,
+        '--passphrase-file',
+        setup.passphraseFile,
+        '--db',
+        'shop=local:shop_via',
+        '--via-for',
+        `shop=${via}`,
+      ]),
+    );
+    const count = 'SELECT count(*), max(customer) FROM orders';
+    expect(await cluster.query(count, 'shop_via')).toEqual(await cluster.query(count));
+  }, 120_000);
+
   it('never shows a passphrase in any output', () => {
     expect(runs.length).toBeGreaterThan(20);
     for (const run of runs) {
