@@ -140,6 +140,8 @@ export const preferencesSchema = z.strictObject({
   clipboardClearSeconds: z.number().int().min(5).max(600),
   revealSeconds: z.number().int().min(3).max(600),
   theme: z.enum(THEMES),
+  /** A deployment whose last backup bundle is older than this shows as a warning. */
+  backupWarnDays: z.number().int().min(1).max(365),
 });
 export type Preferences = z.infer<typeof preferencesSchema>;
 
@@ -148,6 +150,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   clipboardClearSeconds: 30,
   revealSeconds: 20,
   theme: 'system',
+  backupWarnDays: 7,
 };
 
 export const appInfoSchema = z.strictObject({
@@ -637,6 +640,17 @@ export const contract = {
   'backups.create': method(backupMethods.create, createdBundleSchema),
   /** Decrypts and checks every checksum and the integrity check; writes nothing. */
   'backups.verify': method(backupMethods.verify, bundleVerifyReportSchema),
+  /** Whether a folder can take a bundle: it exists, is writable, its free space, its disk. */
+  'backups.destination': method(
+    z.strictObject({ to: z.string().min(1).max(4096) }),
+    z.strictObject({
+      directory: z.boolean(),
+      writable: z.boolean(),
+      /** On the same device as the vault file: a failed disk would take both. */
+      sameDiskAsVault: z.boolean(),
+      freeBytes: z.number().nullable(),
+    }),
+  ),
   /** The databases a deployment's playbook reaches (from its sql steps), to offer for a bundle. */
   'backups.databases': method(backupMethods.databases, z.array(databaseSourceSchema)),
   /** Verifies first; then restores what was chosen. Secret conflicts need a choice each. */

@@ -57,6 +57,7 @@ export const METHOD_NAMES = [
   'backups.create',
   'backups.verify',
   'backups.databases',
+  'backups.destination',
   'backups.restore',
   'backups.list',
   'keys.list',

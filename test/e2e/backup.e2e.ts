@@ -198,6 +198,23 @@ describe('backups', () => {
     // Neither a passphrase nor a key: it says so and stays.
     await backups.next();
     await backups.waitForText('Enter a passphrase or choose at least one key', backups.wizard);
+    await backups.typePassphrase('violet staple orbit canyon drawer lantern');
+    await backups.next();
+    // A folder that is not there is named as such, and no bundle is made.
+    await backups.waitForStep('destination');
+    const missing = join(opened.dir, 'no-such-drive');
+    await backups.setDestination(missing);
+    await backups.wizard.getByTestId('destination-problem').waitFor();
+    expect(await backups.wizard.getByTestId('destination-problem').textContent()).toBe(
+      `There is no folder at ${missing}`,
+    );
+    await backups.next();
+    await backups.waitForStep('destination');
+    expect(existsSync(missing)).toBe(false);
+    // An existing folder: its free space is shown.
+    await backups.setDestination(opened.dir);
+    await backups.wizard.getByTestId('destination-free').waitFor();
+    await backups.wizard.getByTestId('destination-problem').waitFor({ state: 'detached' });
     await opened.page.keyboard.press('Escape');
     await backups.wizard.waitFor({ state: 'detached' });
     backups.expectNoConsoleErrors();

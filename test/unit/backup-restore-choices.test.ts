@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/main/app';
@@ -104,5 +105,36 @@ describe('databases offered for a backup', () => {
     expect(await ok(app, 'backups.databases', { deployment: 'blog' })).toEqual([]);
     const unknown = await app.call('backups.databases', { deployment: 'nowhere' });
     expect(unknown.ok ? null : unknown.error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('a destination folder for a bundle', () => {
+  const tempDir = useTempDirs();
+
+  it('is checked for being a writable folder, its free space, and the vault disk', async () => {
+    const dir = tempDir();
+    const app = createApp({ vaultPath: join(dir, 'vault.rekey'), source: 'cli' });
+    await ok(app, 'vault.create', { password: PASSWORD, kdf: FAST_KDF });
+    mkdirSync(join(dir, 'usb'));
+    writeFileSync(join(dir, 'a-file'), 'x');
+
+    const beside = await ok(app, 'backups.destination', { to: join(dir, 'usb') });
+    expect(beside).toMatchObject({ directory: true, writable: true, sameDiskAsVault: true });
+    expect(beside.freeBytes).toBeGreaterThan(0);
+    for (const to of [join(dir, 'missing'), join(dir, 'a-file')]) {
+      expect(await ok(app, 'backups.destination', { to })).toEqual({
+        directory: false,
+        writable: false,
+        sameDiskAsVault: false,
+        freeBytes: null,
+      });
+    }
+    const relative = await app.call('backups.destination', { to: 'usb' });
+    expect(relative.ok ? null : relative.error.code).toBe('INVALID_INPUT');
+    // Another file system (a tmpfs here) is another disk.
+    expect(await ok(app, 'backups.destination', { to: '/dev/shm' })).toMatchObject({
+      directory: true,
+      sameDiskAsVault: false,
+    });
   });
 });

@@ -4,6 +4,7 @@ import type { DatabaseSource } from '../backup/database-dump';
 import { type DecryptWith, type EncryptTo, describeKey, generateKeyPair } from '../backup/openpgp';
 import { bundleParts } from '../backup/bundle-parts';
 import { suggestDatabases } from '../backup/database-suggestions';
+import { checkDestination } from '../backup/destination';
 import { isPassphraseProtected, publicArmored } from '../backup/openpgp-public';
 import { restoreBundle } from '../backup/restore-bundle';
 import {
@@ -38,6 +39,7 @@ type BackupMethods =
   | 'backups.create'
   | 'backups.verify'
   | 'backups.databases'
+  | 'backups.destination'
   | 'backups.restore'
   | 'backups.list'
   | 'keys.list'
@@ -206,6 +208,13 @@ export function backupMethods(
         parts: bundleParts(report.manifest, report.entries),
         secrets,
       };
+    },
+    'backups.destination': async ({ to }) => {
+      await unlocked();
+      if (!to.startsWith('/')) {
+        throw new RekeyError('INVALID_INPUT', 'Enter the destination folder as an absolute path');
+      }
+      return checkDestination(to, session.vaultPath);
     },
     'backups.databases': async ({ deployment }) => {
       const vault = await unlocked();

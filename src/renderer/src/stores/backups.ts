@@ -79,9 +79,6 @@ export const useBackups = create<BackupsState>((set) => ({
   },
 }));
 
-/** Past this many days without a bundle, a deployment's backup shows as a warning. */
-export const BACKUP_WARN_DAYS = 7;
-
 /** The newest bundle of each deployment (items come newest first). */
 export function latestByDeployment(items: readonly BackupSummary[]): Map<string, BackupSummary> {
   const latest = new Map<string, BackupSummary>();

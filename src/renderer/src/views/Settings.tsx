@@ -13,6 +13,7 @@ const LIMITS = {
   autoLockMinutes: [0, 1440],
   clipboardClearSeconds: [5, 600],
   revealSeconds: [3, 600],
+  backupWarnDays: [1, 365],
 } as const;
 
 export function Settings() {
@@ -83,6 +84,12 @@ export function Settings() {
               {number('clipboardClearSeconds')}
             </Field>
             <Field label="Hide revealed values after (seconds)">{number('revealSeconds')}</Field>
+            <Field
+              label="Warn when the last backup is older than (days)"
+              hint="Per deployment, on the Dashboard"
+            >
+              {number('backupWarnDays')}
+            </Field>
           </div>
           <FormError message={error} />
           <div className="row">

@@ -1,12 +1,12 @@
 import { useEffect } from 'react';
 import { formatAge } from '../../components/badges';
-import { BACKUP_WARN_DAYS, latestByDeployment, useBackups } from '../../stores/backups';
+import { latestByDeployment, useBackups } from '../../stores/backups';
 import { useSession } from '../../stores/session';
 import { daysSince } from './format';
 
 /**
  * The dashboard's backup card: per deployment, how old its newest bundle is; a warning when it
- * is older than BACKUP_WARN_DAYS or there is none.
+ * is older than the policy's days (Settings) or there is none.
  */
 export function BackupAges() {
   const items = useBackups((state) => state.items);
@@ -15,6 +15,7 @@ export function BackupAges() {
   const load = useBackups((state) => state.load);
   const revision = useSession((state) => state.revision);
   const navigate = useSession((state) => state.navigate);
+  const warnDays = useSession((state) => state.preferences.backupWarnDays);
 
   useEffect(() => {
     void load();
@@ -26,7 +27,7 @@ export function BackupAges() {
     <section className="card backup-ages" data-testid="backup-ages">
       <div className="card-header">
         <h2>Last backup, per deployment</h2>
-        <span className="faint">warns after {BACKUP_WARN_DAYS} days</span>
+        <span className="faint">warns after {warnDays} days</span>
         <span className="spacer" />
         <button className="button ghost small" onClick={() => navigate('backups')}>
           All backups
@@ -39,7 +40,7 @@ export function BackupAges() {
           {names.map((name) => {
             const last = latest.get(name);
             const days = last ? daysSince(last.createdAt) : null;
-            const warn = days === null || days > BACKUP_WARN_DAYS;
+            const warn = days === null || days > warnDays;
             return (
               <li key={name} data-deployment={name} data-state={warn ? 'warn' : 'ok'}>
                 <span className="event-summary mono">{name}</span>

@@ -10,8 +10,9 @@ import { BackupProgress, useBackupProgress } from './BackupProgress';
 import { BackupResult, type CreatedBundle } from './BackupResult';
 import { DatabaseChoices } from './DatabaseChoices';
 import { useDatabaseChoices } from './use-database-choices';
+import { destinationProblem, useDestinationCheck } from './use-destination-check';
 import { type BackupStep, BackupStepper } from './BackupStepper';
-import { topDirectory } from './format';
+import { formatBytes } from './format';
 import { PassphraseFields } from './PassphraseFields';
 import { type ConfigFile, fileKey, useDeploymentFiles } from './use-deployment-files';
 
@@ -79,10 +80,7 @@ export function BackupWizard() {
   const encryptionReady =
     (!passphraseTyped || passphraseOk) && (passphraseOk || recipients.size > 0);
   const destinationReady = destination.startsWith('/');
-  const sameDisk =
-    destinationReady &&
-    topDirectory(destination) !== '' &&
-    topDirectory(destination) === topDirectory(vaultPath);
+  const destinationCheck = useDestinationCheck(destination);
 
   const running = useRef(false);
   const run = async () => {
@@ -132,7 +130,14 @@ export function BackupWizard() {
       setStep('destination');
     } else if (step === 'destination') {
       if (!destinationReady) return setError('Enter the destination folder as an absolute path');
-      void run();
+      // Checked again now: the folder may have changed since it was typed (a drive unplugged).
+      void call('backups.destination', { to: destination })
+        .then((check) => {
+          const problem = destinationProblem(destination, check);
+          if (problem) setError(problem);
+          else void run();
+        })
+        .catch((failure: unknown) => setError(errorMessage(failure)));
     } else if (step === 'result') {
       close();
     }
@@ -345,7 +350,17 @@ export function BackupWizard() {
                 data-testid="backup-destination"
               />
             </Field>
-            {sameDisk ? (
+            {destinationCheck && destinationProblem(destination, destinationCheck) ? (
+              <div className="form-error" role="alert" data-testid="destination-problem">
+                {destinationProblem(destination, destinationCheck)}
+              </div>
+            ) : null}
+            {destinationCheck?.freeBytes != null && destinationCheck.directory ? (
+              <p className="field-hint" data-testid="destination-free">
+                {formatBytes(destinationCheck.freeBytes)} free there.
+              </p>
+            ) : null}
+            {destinationCheck?.sameDiskAsVault ? (
               <div className="notice" role="note" data-testid="same-disk-warning">
                 This folder is on the same disk as your vault ({vaultPath}): a failed disk would
                 take both. Prefer another drive.

@@ -25,12 +25,6 @@ export function daysSince(iso: string, now = Date.now()): number {
   return Math.max(0, Math.floor((now - new Date(iso).getTime()) / 86_400_000));
 }
 
-/** The first directory of an absolute path ("/home/me/x" -> "home"); "" for "/" or a relative one. */
-export function topDirectory(path: string): string {
-  if (!path.startsWith('/')) return '';
-  return path.split('/').filter(Boolean)[0] ?? '';
-}
-
 /** The file name of a path. */
 export function baseName(path: string): string {
   return path.split('/').at(-1) ?? path;
