@@ -17,6 +17,14 @@ import {
   runSummarySchema,
 } from './rotation-api';
 import {
+  hostCompromisedSchema,
+  incidentDetailSchema,
+  incidentMethods,
+  incidentSummarySchema,
+  leakResponseSchema,
+  responseStepSchema,
+} from './incident-api';
+import {
   deploymentNameSchema,
   deploymentSummarySchema,
   difficultySchema,
@@ -682,6 +690,29 @@ export const contract = {
     z.strictObject({ fingerprint: fingerprintSchema, private: z.boolean().default(false) }),
     z.strictObject({ fingerprint: z.string(), armored: z.string() }),
   ),
+  'incidents.list': method(incidentMethods.list, z.array(incidentSummarySchema)),
+  'incidents.get': method(incidentMethods.get, incidentDetailSchema),
+  'incidents.open': method(incidentMethods.open, incidentDetailSchema),
+  'incidents.update': method(incidentMethods.update, incidentDetailSchema),
+  'incidents.link': method(incidentMethods.link, incidentDetailSchema),
+  /** A status change is a timeline entry; closing asks for a summary and takes follow-ups. */
+  'incidents.setStatus': method(incidentMethods.setStatus, incidentDetailSchema),
+  'incidents.addEntry': method(incidentMethods.addEntry, incidentDetailSchema),
+  /** The earlier wording stays in the entry's revisions and in the history. */
+  'incidents.editEntry': method(incidentMethods.editEntry, incidentDetailSchema),
+  'incidents.removeEntry': method(incidentMethods.removeEntry, incidentDetailSchema),
+  'incidents.followUp': method(incidentMethods.followUp, incidentDetailSchema),
+  /** A Markdown post-incident report or JSON; never a value. Recorded in the history. */
+  'incidents.export': method(
+    incidentMethods.export,
+    z.strictObject({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
+  ),
+  /** "Mark as exposed": the secret's current value flagged, an incident opened or joined. */
+  'incidents.exposed': method(incidentMethods.exposed, leakResponseSchema),
+  'incidents.response': method(incidentMethods.response, z.array(responseStepSchema)),
+  'incidents.respond': method(incidentMethods.respond, leakResponseSchema),
+  /** Every secret a compromised host held, ranked, with a rotation plan per deployment. */
+  'incidents.hostCompromised': method(incidentMethods.hostCompromised, hostCompromisedSchema),
   'generator.generate': method(
     z.strictObject({ spec: generatorSpecSchema, count: z.number().int().min(1).max(1000) }),
     z.strictObject({ values: z.array(z.string()), bits: z.number() }),

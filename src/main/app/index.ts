@@ -10,6 +10,7 @@ import { historyMethods } from './history';
 import { HostConnections } from './host-connections';
 import { hostMethods } from './hosts';
 import { importEnv } from './import-env';
+import { incidentMethods } from './incidents';
 import { playbookMethods } from './playbooks';
 import { preferenceMethods } from './preferences';
 import { rotationMethods } from './rotations';
@@ -53,6 +54,17 @@ const CHANGING: ReadonlySet<MethodName> = new Set([
   'backups.restore',
   'keys.generate',
   'keys.import',
+  'incidents.open',
+  'incidents.update',
+  'incidents.link',
+  'incidents.setStatus',
+  'incidents.addEntry',
+  'incidents.editEntry',
+  'incidents.removeEntry',
+  'incidents.followUp',
+  'incidents.exposed',
+  'incidents.respond',
+  'incidents.hostCompromised',
 ]);
 
 /** Calls a window may make on its own (status checks): they do not postpone the idle lock. */
@@ -82,6 +94,7 @@ export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp
     ...playbookMethods(session),
     ...rotationMethods(session, connections),
     ...backupMethods(session, connections),
+    ...incidentMethods(session),
     ...demoMethods(session, inner),
   };
   return {

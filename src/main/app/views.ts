@@ -1,3 +1,4 @@
+import { exposedNow } from '../incidents/view';
 import type { RotationStatus, SecretDetail, SecretSummary, VersionInfo } from '../../shared/model';
 import { type SecretRecord, currentVersion, refOf } from '../vault/state';
 import type { Vault } from '../vault/vault';
@@ -43,7 +44,8 @@ export function summarize(vault: Vault, secret: SecretRecord, now: Date): Secret
     ageDays: current ? ageInDays(current.createdAt, now) : null,
     strength: current?.strength.rating ?? null,
     weak: current?.strength.rating === 'weak',
-    compromised: metadata.compromised,
+    // Flagged by hand, or an exposed version is still the current value.
+    compromised: metadata.compromised || exposedNow(vault.state, secret),
     tags: metadata.tags,
     currentFingerprint: current ? vault.fingerprint(current.value) : null,
     updatedAt: secret.updatedAt,

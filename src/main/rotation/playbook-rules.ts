@@ -24,7 +24,11 @@ interface SecretFields {
 
 interface PlaybookFields {
   checklist: readonly ChecklistItemInput[];
-  secrets: readonly { name: string; checklist: readonly ChecklistItemInput[] }[];
+  secrets: readonly {
+    name: string;
+    checklist: readonly ChecklistItemInput[];
+    on_exposure: readonly { id: string; rotate: readonly string[] }[];
+  }[];
 }
 
 export function secretProblems(secret: SecretFields): RuleProblem[] {
@@ -40,7 +44,32 @@ export function playbookProblems(playbook: PlaybookFields): RuleProblem[] {
     ),
     ...checklistProblems(playbook),
     ...undefinedVariables(playbook),
+    ...exposureProblems(playbook),
   ];
+}
+
+/** A leak response names other secrets of the same playbook, each step id once. */
+function exposureProblems(playbook: PlaybookFields): RuleProblem[] {
+  const names = playbook.secrets.map((secret) => secret.name);
+  return playbook.secrets.flatMap((secret, secretIndex) => [
+    ...duplicates(
+      secret.on_exposure.map((step) => step.id),
+      (index) => ['secrets', secretIndex, 'on_exposure', index, 'id'],
+      'another exposure step of this secret has the same id',
+    ),
+    ...secret.on_exposure.flatMap((step, stepIndex) =>
+      step.rotate.flatMap((name, index) =>
+        names.includes(name)
+          ? []
+          : [
+              {
+                path: ['secrets', secretIndex, 'on_exposure', stepIndex, 'rotate', index],
+                message: `no secret of this playbook is named ${name}`,
+              },
+            ],
+      ),
+    ),
+  ]);
 }
 
 function guardProblems(secret: SecretFields): RuleProblem[] {

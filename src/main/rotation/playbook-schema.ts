@@ -130,6 +130,14 @@ const generatorSchema = generatorSpecSchema.nullable().superRefine((spec, contex
   }
 });
 
+const exposureStepSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'ids use lower-case letters, digits and "-"'),
+  title: text(200),
+  detail: text(4000).default(''),
+  /** Secrets of the same playbook to rotate (by name); none: a manual step. */
+  rotate: z.array(secretNameSchema).max(20).default([]),
+});
+
 const secretSchema = z
   .strictObject({
     name: secretNameSchema,
@@ -148,6 +156,11 @@ const secretSchema = z
     /** Items added to the playbook's checklist for this secret. */
     checklist: z.array(checklistItemSchema).max(64).default([]),
     steps: z.array(stepSchema).min(1, 'a secret needs at least one step').max(200),
+    /**
+     * What a leak of this secret calls for besides assessing the scope and rotating it (or,
+     * for a guarded secret, instead of rotating it): other secrets to rotate, manual steps.
+     */
+    on_exposure: z.array(exposureStepSchema).max(20).default([]),
   })
   .superRefine((secret, context) => {
     for (const problem of secretProblems(secret)) context.addIssue({ code: 'custom', ...problem });

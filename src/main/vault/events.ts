@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { incidentEventSchemas } from './incident-events';
 import {
   deploymentNameSchema,
   hostAddressSchema,
@@ -231,6 +232,7 @@ export const eventBodySchema = z.discriminatedUnion('kind', [
     kind: z.literal('pgp-key.removed'),
     data: z.strictObject({ fingerprint: z.string().regex(/^[0-9A-F]{40}$/) }),
   }),
+  ...incidentEventSchemas,
   z.strictObject({
     kind: z.literal('secrets.imported'),
     data: z.strictObject({

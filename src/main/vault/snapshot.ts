@@ -1,4 +1,5 @@
 import type { BackupRecord, PgpKeyRecord } from './backup-state';
+import type { IncidentRecord } from './incident-state';
 import type { RotationRecord } from './rotation-state';
 import type {
   DeploymentRecord,
@@ -41,6 +42,8 @@ interface StoredSnapshot {
   /** Absent in snapshots written before backups existed. */
   backups?: BackupRecord[];
   pgpKeys?: (Omit<PgpKeyRecord, 'privateKey'> & { privateKey: string | null })[];
+  /** Absent in snapshots written before incidents existed. */
+  incidents?: IncidentRecord[];
 }
 
 function storeAuth(auth: HostAuthRecord): StoredAuth {
@@ -79,6 +82,7 @@ export function encodeSnapshot(state: VaultState): Buffer {
       ...key,
       privateKey: key.privateKey?.reveal() ?? null,
     })),
+    incidents: [...state.incidents.values()],
   };
   return Buffer.from(JSON.stringify(stored), 'utf8');
 }
@@ -115,6 +119,7 @@ export function decodeSnapshot(bytes: Buffer): VaultState {
         { ...key, privateKey: key.privateKey === null ? null : new SecretValue(key.privateKey) },
       ]),
     ),
+    incidents: new Map((stored.incidents ?? []).map((incident) => [incident.id, incident])),
     refs: new Map(),
     eventCount: stored.eventCount,
     headHash: stored.headHash,

@@ -6,6 +6,7 @@ import {
   type PgpKeyRecord,
   applyBackupEvent,
 } from './backup-state';
+import { type IncidentRecord, IncidentEventError, applyIncidentEvent } from './incident-state';
 import { type RotationRecord, RotationEventError, applyRotationEvent } from './rotation-state';
 import { SecretValue } from './secret-value';
 
@@ -75,6 +76,7 @@ export interface VaultState {
   rotations: Map<string, RotationRecord>;
   backups: BackupRecord[];
   pgpKeys: Map<string, PgpKeyRecord>;
+  incidents: Map<string, IncidentRecord>;
   /** `deployment/name` -> secret id. */
   refs: Map<string, string>;
   /** Number of events applied; the next event gets this number. */
@@ -95,6 +97,7 @@ export function emptyState(genesisHash: string): VaultState {
     rotations: new Map(),
     backups: [],
     pgpKeys: new Map(),
+    incidents: new Map(),
     refs: new Map(),
     eventCount: 0,
     headHash: genesisHash,
@@ -191,6 +194,24 @@ function applyBody(state: VaultState, event: VaultEvent): void {
         applyBackupEvent(state, event);
       } catch (error) {
         if (error instanceof BackupEventError) throw new InconsistentEventError(error.message);
+        throw error;
+      }
+      return;
+    case 'incident.opened':
+    case 'incident.updated':
+    case 'incident.linked':
+    case 'incident.status-set':
+    case 'incident.entry-added':
+    case 'incident.entry-edited':
+    case 'incident.entry-removed':
+    case 'incident.follow-up-set':
+    case 'incident.exposed':
+    case 'incident.responded':
+    case 'incident.exported':
+      try {
+        applyIncidentEvent(state.incidents, event);
+      } catch (error) {
+        if (error instanceof IncidentEventError) throw new InconsistentEventError(error.message);
         throw error;
       }
       return;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Source } from '../../shared/model';
 import type { Redactor } from '../redact/redactor';
 import { type EventBody, type VaultEvent, encodeEvent } from './events';
+import { autoEntries } from './incident-auto';
 import { type VaultState, applyEvent } from './state';
 
 /**
@@ -32,6 +33,11 @@ export class Transaction {
     return this.#now;
   }
 
+  /** Free text kept in a record (a note, a title): any known value in it becomes a fingerprint. */
+  redact(text: string): string {
+    return this.#redactor.redact(text);
+  }
+
   /** Values introduced by this change must be redacted from its own summaries too. */
   introduce(value: string): void {
     this.#redactor.add(value);
@@ -49,11 +55,15 @@ export class Transaction {
     applyEvent(this.#state, event);
     this.lines.push(line);
     this.events.push(event);
+    // Incidents that concern this event note it on their timelines, in this same change.
+    for (const entry of autoEntries(this.#state, event, () => newId('e'))) {
+      this.record(entry.body, entry.details);
+    }
     return event;
   }
 }
 
 /** Short random identifiers; 80 bits make collisions within one vault a non-issue. */
-export function newId(prefix: 's' | 'v' | 'b'): string {
+export function newId(prefix: 's' | 'v' | 'b' | 'i' | 'e' | 'f'): string {
   return `${prefix}_${randomBytes(10).toString('base64url')}`;
 }
