@@ -7,6 +7,7 @@ import { registerGenerateCommand } from './commands/generate';
 import { registerHistoryCommands } from './commands/history';
 import { registerHostCommands } from './commands/host';
 import { registerImportCommands } from './commands/import';
+import { registerIncidentCommands } from './commands/incident';
 import { registerKeyCommands } from './commands/key';
 import { registerPlaybookCommands } from './commands/playbook';
 import { registerRotateCommand } from './commands/rotate';
@@ -73,6 +74,8 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerRotateCommand(program, io);
   registerBackupCommands(program, io);
   registerKeyCommands(program, io);
+  // After secret and host: it adds `secret exposed` and `host compromised` to them.
+  registerIncidentCommands(program, io);
   registerGenerateCommand(program, io);
   registerUiCommand(program, io);
   registerDemoCommand(program, io);
