@@ -5,6 +5,7 @@ import { Toasts } from './components/Toasts';
 import { useBackups } from './stores/backups';
 import { useHistory } from './stores/history';
 import { useHosts } from './stores/hosts';
+import { useIncidents } from './stores/incidents';
 import { useRotations } from './stores/rotations';
 import { useSecrets } from './stores/secrets';
 import { useSession } from './stores/session';
@@ -15,6 +16,8 @@ import { Dashboard } from './views/Dashboard';
 import { FirstRun } from './views/FirstRun';
 import { History } from './views/History';
 import { Hosts } from './views/Hosts';
+import { Incidents } from './views/Incidents';
+import { MarkExposedDialog } from './views/incidents/MarkExposedDialog';
 import { Inventory } from './views/Inventory';
 import { RotationWizard } from './views/rotation/RotationWizard';
 import { Rotations } from './views/Rotations';
@@ -39,6 +42,7 @@ export function App() {
   const wizardRefs = useRotations((store) => store.wizardRefs);
   const backupWizardOpen = useBackups((store) => store.wizardOpen);
   const restoring = useBackups((store) => store.restoring);
+  const exposingRef = useIncidents((store) => store.exposingRef);
   useTheme();
 
   useEffect(() => {
@@ -56,6 +60,7 @@ export function App() {
       useHosts.getState().reset();
       useRotations.getState().reset();
       useBackups.getState().reset();
+      useIncidents.getState().reset();
     }
   }, [state]);
 
@@ -88,11 +93,19 @@ export function App() {
       {view === 'hosts' ? <Hosts /> : null}
       {view === 'rotations' ? <Rotations /> : null}
       {view === 'backups' ? <Backups /> : null}
+      {view === 'incidents' ? <Incidents /> : null}
       {view === 'history' ? <History /> : null}
       {view === 'settings' ? <Settings /> : null}
       {wizardRefs ? <RotationWizard key={wizardRefs.join('\n')} refs={wizardRefs} /> : null}
       {backupWizardOpen ? <BackupWizard /> : null}
       {restoring ? <RestoreWizard key={restoring.file} /> : null}
+      {exposingRef ? (
+        <MarkExposedDialog
+          key={exposingRef}
+          refName={exposingRef}
+          onClose={() => useIncidents.getState().openExposed(null)}
+        />
+      ) : null}
       <CommandPalette />
       <Toasts />
     </>

@@ -4,6 +4,7 @@ import { App } from './App';
 import { useBackups } from './stores/backups';
 import { useDashboard } from './stores/dashboard';
 import { useHistory } from './stores/history';
+import { useIncidents } from './stores/incidents';
 import { useRotations } from './stores/rotations';
 import { useSecrets } from './stores/secrets';
 import { useSession } from './stores/session';
@@ -25,6 +26,7 @@ window.__rekeyStores = () => ({
   ui: useUi.getState(),
   rotations: useRotations.getState(),
   backups: useBackups.getState(),
+  incidents: useIncidents.getState(),
 });
 
 const root = document.getElementById('root');

@@ -1,6 +1,7 @@
 import { Command } from 'cmdk';
 import { useEffect, useState } from 'react';
 import { useBackups } from '../stores/backups';
+import { useIncidents } from '../stores/incidents';
 import { useRotations } from '../stores/rotations';
 import { useSecrets } from '../stores/secrets';
 import { type View, useSession } from '../stores/session';
@@ -25,6 +26,8 @@ export function CommandPalette() {
   const openWizard = useRotations((state) => state.openWizard);
   const openBackupWizard = useBackups((state) => state.openWizard);
   const openRestore = useBackups((state) => state.openRestore);
+  const openNewIncident = useIncidents((state) => state.openNew);
+  const openExposed = useIncidents((state) => state.openExposed);
   const [search, setSearch] = useState('');
 
   useEffect(() => {
@@ -138,6 +141,20 @@ export function CommandPalette() {
             >
               Restore a backup…
             </Command.Item>
+            <Command.Item
+              value="new incident leak breach timeline"
+              onSelect={run(() => (navigate('incidents'), openNewIncident(true)))}
+            >
+              New incident…
+            </Command.Item>
+            {selectedRef ? (
+              <Command.Item
+                value={`mark ${selectedRef} as exposed leaked compromised incident`}
+                onSelect={run(() => openExposed(selectedRef))}
+              >
+                Mark <span className="mono">{selectedRef}</span> as exposed…
+              </Command.Item>
+            ) : null}
             <Command.Item value="lock vault" onSelect={run(() => void lock())}>
               Lock the vault
             </Command.Item>

@@ -10,6 +10,7 @@ const NAV: { view: View; label: string; icon: IconName }[] = [
   { view: 'hosts', label: 'Hosts', icon: 'server' },
   { view: 'rotations', label: 'Rotations', icon: 'rotate' },
   { view: 'backups', label: 'Backups', icon: 'download' },
+  { view: 'incidents', label: 'Incidents', icon: 'alert' },
   { view: 'history', label: 'History', icon: 'history' },
   { view: 'settings', label: 'Settings', icon: 'settings' },
 ];
@@ -20,6 +21,7 @@ export const VIEW_TITLES: Record<View, string> = {
   hosts: 'Hosts',
   rotations: 'Rotations',
   backups: 'Backups',
+  incidents: 'Incidents',
   history: 'History',
   settings: 'Settings',
 };

@@ -9,7 +9,14 @@ import type { AppEvent } from '../../../shared/methods';
 import { call, rekey } from '../api/client';
 
 export type View =
-  'dashboard' | 'inventory' | 'hosts' | 'rotations' | 'backups' | 'history' | 'settings';
+  | 'dashboard'
+  | 'inventory'
+  | 'hosts'
+  | 'rotations'
+  | 'backups'
+  | 'incidents'
+  | 'history'
+  | 'settings';
 
 /** Why the vault locked without the user asking: shown on the unlock screen. */
 const LOCK_REASONS: Record<string, string> = {

@@ -8,6 +8,7 @@ import { type Facets, NO_FACETS, useSecrets } from '../stores/secrets';
 import { useSession } from '../stores/session';
 import { useUi } from '../stores/ui';
 import { BackupAges } from './backup/BackupAges';
+import { OpenIncidentsCard } from './incidents/OpenIncidentsCard';
 
 export function Dashboard() {
   const summary = useDashboard((state) => state.summary);
@@ -94,6 +95,7 @@ export function Dashboard() {
             </button>
           ))}
         </div>
+        <OpenIncidentsCard />
         <div className="dashboard-grid">
           <section className="card">
             <div className="card-header">

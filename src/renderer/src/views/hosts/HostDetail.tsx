@@ -4,6 +4,7 @@ import { formatTime } from '../../components/badges';
 import { Icon } from '../../components/icons';
 import { useHosts } from '../../stores/hosts';
 import { useUi } from '../../stores/ui';
+import { HostCompromisedDialog } from '../incidents/HostCompromisedDialog';
 import { ConnectionResult, useConnectionTest } from './ConnectionTest';
 import { HostKeyBadge, endpointText, loginText } from './HostBadges';
 import { HostDialog } from './HostDialog';
@@ -15,7 +16,7 @@ import { RemoveHostDialog } from './RemoveHostDialog';
 export function HostDetail({ host }: { host: HostSummary }) {
   const select = useHosts((state) => state.select);
   const openDialog = useUi((state) => state.openDialog);
-  const [dialog, setDialog] = useState<'key' | 'edit' | 'remove' | null>(null);
+  const [dialog, setDialog] = useState<'key' | 'edit' | 'remove' | 'compromised' | null>(null);
   // A result stays valid only for the endpoint and pin it was measured against.
   const test = useConnectionTest(host.name, `${host.updatedAt}|${host.hostKey?.fingerprint}`);
 
@@ -69,6 +70,14 @@ export function HostDetail({ host }: { host: HostSummary }) {
           >
             <Icon name="search" /> Scan for secrets…
           </button>
+          <button
+            className="button small danger"
+            onClick={() => setDialog('compromised')}
+            title="Someone else got in: every secret it held counts as exposed"
+            data-testid="host-compromised"
+          >
+            <Icon name="alert" /> Host compromised…
+          </button>
         </div>
         <ConnectionResult state={test.state} />
       </div>
@@ -93,6 +102,9 @@ export function HostDetail({ host }: { host: HostSummary }) {
       </div>
       {dialog === 'key' ? <HostKeyDialog host={host} onClose={() => setDialog(null)} /> : null}
       {dialog === 'edit' ? <HostDialog host={host} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'compromised' ? (
+        <HostCompromisedDialog host={host.name} onClose={() => setDialog(null)} />
+      ) : null}
       {dialog === 'remove' ? (
         <RemoveHostDialog host={host} onClose={() => setDialog(null)} />
       ) : null}

@@ -4,6 +4,7 @@ import { call, errorMessage } from '../../api/client';
 import { RotationBadge, StrengthBadge, formatAge, formatTime } from '../../components/badges';
 import { FormError } from '../../components/Field';
 import { Icon } from '../../components/icons';
+import { useIncidents } from '../../stores/incidents';
 import { useRotations } from '../../stores/rotations';
 import { useSecrets } from '../../stores/secrets';
 import { useUi } from '../../stores/ui';
@@ -31,6 +32,7 @@ export function DetailPane() {
   const error = useSecrets((state) => state.detailError);
   const select = useSecrets((state) => state.select);
   const openWizard = useRotations((state) => state.openWizard);
+  const openExposed = useIncidents((state) => state.openExposed);
   const [editing, setEditing] = useState(false);
   const [dialog, setDialog] = useState<'version' | 'delete' | null>(null);
 
@@ -100,6 +102,14 @@ export function DetailPane() {
             data-testid="edit-button"
           >
             <Icon name="edit" /> Edit details
+          </button>
+          <button
+            className="button small"
+            onClick={() => openExposed(detail.ref)}
+            title="The value leaked: flag it, open an incident and follow the leak response"
+            data-testid="mark-exposed-button"
+          >
+            <Icon name="alert" /> Mark as exposed…
           </button>
           <span className="spacer" />
           <button
