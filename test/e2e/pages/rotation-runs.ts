@@ -59,10 +59,10 @@ export class RotationRunsPage extends BasePage {
     return (await id.count()) ? clean(await id.textContent()) : null;
   }
 
-  /** The status of the run in the pane, once loaded. */
+  /** The status of the run in the pane, once loaded (a run over SSH loads slowly under load). */
   async paneStatus(): Promise<string> {
     const badge = this.pane.locator('.detail-header [data-testid="run-status"]');
-    await badge.waitFor();
+    await badge.waitFor({ timeout: RUN_TIMEOUT_MS });
     return (await badge.getAttribute('data-status')) ?? '';
   }
 
