@@ -320,6 +320,11 @@ describe('incidents', () => {
     await incidents.tickFollowUp('Reinstall vps1 from a clean image');
     await incidents.setStatus('contained');
     await incidents.entry('Status: contained').waitFor();
+    // The owner's note and a better title, from the details dialog.
+    await incidents.editDetails({ ownerNote: 'Ana (ops), on call until Friday' });
+    expect(await incidents.byTestId('incident-owner-note').textContent()).toBe(
+      'Owner: Ana (ops), on call until Friday',
+    );
     seen.push(await pageContents(page));
     await shoot(page, 'incident-host-page');
 

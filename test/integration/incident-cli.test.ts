@@ -85,7 +85,11 @@ describe('rekey incident', () => {
     expect(compromised.stdout).toContain('2 secrets held a value there');
     expect(compromised.stdout).toContain('rekey rotate shop/API_KEY shop/DB_PASSWORD');
 
+    ok(await rekey(['incident', 'update', short, '--owner-note', 'Ana (ops), +49 30 1234']));
+    const nothing = await rekey(['incident', 'update', short]);
+    expect(nothing.code).toBe(2);
     const shown = ok(await rekey(['incident', 'show', short]));
+    expect(shown.stdout).toContain('owner: Ana (ops), +49 30 1234');
     const timeline = shown.stdout.slice(shown.stdout.indexOf('Timeline (UTC):'));
     expect(timeline.indexOf('Screenshot posted')).toBeLessThan(
       timeline.indexOf('Opened, severity 1'),

@@ -10,7 +10,10 @@ import type { DownloadedFile } from './history-page';
  * Test ids: nav-incidents, screen-incidents, new-incident, incidents-empty, incidents-footer,
  * incident-filter (filter-open, filter-contained, filter-resolved, filter-closed, filter-all),
  * incident-table, incident-rows, incident-row (data-id, data-status), incident-still-exposed,
- * severity-badge (data-severity), status-badge (data-status); new incident: new-incident-dialog,
+ * severity-badge (data-severity), status-badge (data-status); details: edit-incident-details,
+ * incident-details-dialog, incident-title-input, incident-summary-input,
+ * incident-owner-note-input, save-incident-details, incident-owner-note; new incident:
+ * new-incident-dialog,
  * incident-title, incident-severity, incident-detected-at, incident-summary, create-incident;
  * the page: incident-page (data-id, data-status), incident-back, incident-heading,
  * incident-summary-text, incident-severity-select, status-controls (status-open,
@@ -222,6 +225,25 @@ export class IncidentsPage extends BasePage {
     return this.byTestId('timeline')
       .getByTestId('timeline-entry')
       .filter({ has: this.page.getByTestId('entry-text').getByText(text, { exact: true }) });
+  }
+
+  /** Edits the title, summary and owner's note in the details dialog; empty keeps a field. */
+  async editDetails(input: {
+    title?: string;
+    summary?: string;
+    ownerNote?: string;
+  }): Promise<void> {
+    await this.incident.getByTestId('edit-incident-details').click();
+    const dialog = this.byTestId('incident-details-dialog');
+    await dialog.waitFor();
+    if (input.title !== undefined)
+      await dialog.getByTestId('incident-title-input').fill(input.title);
+    if (input.summary !== undefined)
+      await dialog.getByTestId('incident-summary-input').fill(input.summary);
+    if (input.ownerNote !== undefined)
+      await dialog.getByTestId('incident-owner-note-input').fill(input.ownerNote);
+    await dialog.getByTestId('save-incident-details').click();
+    await dialog.waitFor({ state: 'detached' });
   }
 
   /** A status button other than closed; waits for the page to show it. */

@@ -81,6 +81,7 @@ function describe(detail: Detail): string {
   if (detail.deployments.length > 0) lines.push(`  deployments: ${detail.deployments.join(', ')}`);
   if (detail.hosts.length > 0) lines.push(`  hosts: ${detail.hosts.join(', ')}`);
   if (detail.summary) lines.push('', `  ${detail.summary.replace(/\n/g, '\n  ')}`);
+  if (detail.ownerNote) lines.push(`  owner: ${detail.ownerNote}`);
   if (detail.affectedSecrets.length > 0) {
     lines.push('', 'Secrets:');
     for (const secret of detail.affectedSecrets) {
@@ -227,6 +228,41 @@ export function registerIncidentCommands(program: Command, io: CliIo): void {
         if (flags.json) return context.printJson(detail);
         context.print(describe(detail));
       }),
+    );
+
+  incident
+    .command('update <id>')
+    .description("change an incident's title, severity, summary or owner's note")
+    .option('--title <text>', 'a new title')
+    .option('--severity <n>', '1 (critical) to 4 (low)')
+    .option('--summary <text>', 'what happened, its impact, what was done')
+    .option('--owner-note <text>', 'who handles it and how to reach them')
+    .action(
+      action(
+        io,
+        async (
+          context,
+          given: string,
+          flags: { title?: string; severity?: string; summary?: string; ownerNote?: string },
+        ) => {
+          const changes = {
+            ...(flags.title !== undefined ? { title: flags.title } : {}),
+            ...(flags.severity !== undefined ? { severity: parseSeverity(flags.severity) } : {}),
+            ...(flags.summary !== undefined ? { summary: flags.summary } : {}),
+            ...(flags.ownerNote !== undefined ? { ownerNote: flags.ownerNote } : {}),
+          };
+          if (Object.keys(changes).length === 0) {
+            throw new CliFailure(
+              'INVALID_INPUT',
+              'Nothing to change: give --title, --severity, --summary or --owner-note',
+            );
+          }
+          await context.unlock();
+          const id = await incidentId(context, given);
+          await context.call('incidents.update', { id, ...changes });
+          context.print(`Updated ${id}`);
+        },
+      ),
     );
 
   incident

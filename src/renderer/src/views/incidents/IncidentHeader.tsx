@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { IncidentDetail } from '../../../../shared/incident-api';
 import { call, errorMessage } from '../../api/client';
 import { formatTime } from '../../components/badges';
@@ -5,6 +6,7 @@ import { Icon } from '../../components/icons';
 import { useIncidents } from '../../stores/incidents';
 import { useUi } from '../../stores/ui';
 import { SeverityBadge, StatusBadge } from './badges';
+import { EditDetailsDialog } from './EditDetailsDialog';
 import { SeveritySelect } from './SeveritySelect';
 import { StatusControls } from './StatusControls';
 
@@ -12,6 +14,7 @@ import { StatusControls } from './StatusControls';
 export function IncidentHeader({ detail, onBack }: { detail: IncidentDetail; onBack(): void }) {
   const apply = useIncidents((state) => state.apply);
   const toast = useUi((state) => state.toast);
+  const [editing, setEditing] = useState(false);
 
   const setSeverity = async (severity: number) => {
     try {
@@ -43,6 +46,13 @@ export function IncidentHeader({ detail, onBack }: { detail: IncidentDetail; onB
           {detail.title}
         </h2>
         <StatusBadge status={detail.status} />
+        <button
+          className="button small"
+          onClick={() => setEditing(true)}
+          data-testid="edit-incident-details"
+        >
+          Edit details…
+        </button>
       </div>
       <div className="row wrap">
         <StatusControls detail={detail} />
@@ -61,6 +71,12 @@ export function IncidentHeader({ detail, onBack }: { detail: IncidentDetail; onB
           {detail.summary}
         </p>
       ) : null}
+      {detail.ownerNote ? (
+        <p className="incident-summary faint" data-testid="incident-owner-note">
+          Owner: {detail.ownerNote}
+        </p>
+      ) : null}
+      {editing ? <EditDetailsDialog detail={detail} onClose={() => setEditing(false)} /> : null}
     </header>
   );
 }
