@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clusterEventSchemas } from './cluster-events';
 import { incidentEventSchemas } from './incident-events';
 import {
   deploymentNameSchema,
@@ -233,6 +234,7 @@ export const eventBodySchema = z.discriminatedUnion('kind', [
     data: z.strictObject({ fingerprint: z.string().regex(/^[0-9A-F]{40}$/) }),
   }),
   ...incidentEventSchemas,
+  ...clusterEventSchemas,
   z.strictObject({
     kind: z.literal('secrets.imported'),
     data: z.strictObject({

@@ -52,8 +52,11 @@ export function addHost(
   if (name === LOCAL_HOST) {
     throw new RekeyError('INVALID_INPUT', `"${LOCAL_HOST}" is this machine and always exists`);
   }
-  if (transaction.state.hosts.has(name)) {
-    throw new RekeyError('ALREADY_EXISTS', `Host ${name} already exists`);
+  if (transaction.state.hosts.has(name) || transaction.state.clusters.has(name)) {
+    throw new RekeyError(
+      'ALREADY_EXISTS',
+      `${transaction.state.hosts.has(name) ? 'Host' : 'A Kubernetes cluster named'} ${name} already exists`,
+    );
   }
   checkJump(transaction.state, name, endpoint.jump);
   introduceAuth(transaction, auth);
@@ -162,7 +165,12 @@ export function setDeploymentHosts(
 ): void {
   const record = transaction.state.deployments.get(deployment);
   if (!record) throw new RekeyError('NOT_FOUND', `No deployment ${deployment}`);
-  for (const host of hosts) if (host !== LOCAL_HOST) findHost(transaction.state, host);
+  // A deployment runs on SSH hosts, this machine, or Kubernetes clusters.
+  for (const host of hosts) {
+    if (host !== LOCAL_HOST && !transaction.state.clusters.has(host)) {
+      findHost(transaction.state, host);
+    }
+  }
   const unique = [...new Set(hosts)];
   if (JSON.stringify(unique) === JSON.stringify(record.hosts)) return;
   transaction.record(

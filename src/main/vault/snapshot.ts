@@ -1,4 +1,6 @@
 import type { BackupRecord, PgpKeyRecord } from './backup-state';
+import type { StoredKubeconfig } from './cluster-events';
+import { type ClusterRecord, kubeconfigRecord, storedKubeconfig } from './cluster-state';
 import type { IncidentRecord } from './incident-state';
 import type { RotationRecord } from './rotation-state';
 import type {
@@ -44,6 +46,8 @@ interface StoredSnapshot {
   pgpKeys?: (Omit<PgpKeyRecord, 'privateKey'> & { privateKey: string | null })[];
   /** Absent in snapshots written before incidents existed. */
   incidents?: IncidentRecord[];
+  /** Absent in snapshots written before clusters existed. */
+  clusters?: (Omit<ClusterRecord, 'kubeconfig'> & { kubeconfig: StoredKubeconfig })[];
 }
 
 function storeAuth(auth: HostAuthRecord): StoredAuth {
@@ -83,6 +87,10 @@ export function encodeSnapshot(state: VaultState): Buffer {
       privateKey: key.privateKey?.reveal() ?? null,
     })),
     incidents: [...state.incidents.values()],
+    clusters: [...state.clusters.values()].map((cluster) => ({
+      ...cluster,
+      kubeconfig: storedKubeconfig(cluster.kubeconfig),
+    })),
   };
   return Buffer.from(JSON.stringify(stored), 'utf8');
 }
@@ -120,6 +128,12 @@ export function decodeSnapshot(bytes: Buffer): VaultState {
       ]),
     ),
     incidents: new Map((stored.incidents ?? []).map((incident) => [incident.id, incident])),
+    clusters: new Map(
+      (stored.clusters ?? []).map((cluster) => [
+        cluster.name,
+        { ...cluster, kubeconfig: kubeconfigRecord(cluster.kubeconfig) },
+      ]),
+    ),
     refs: new Map(),
     eventCount: stored.eventCount,
     headHash: stored.headHash,

@@ -6,6 +6,7 @@ import {
   type PgpKeyRecord,
   applyBackupEvent,
 } from './backup-state';
+import { type ClusterRecord, ClusterEventError, applyClusterEvent } from './cluster-state';
 import { type IncidentRecord, IncidentEventError, applyIncidentEvent } from './incident-state';
 import { type RotationRecord, RotationEventError, applyRotationEvent } from './rotation-state';
 import { SecretValue } from './secret-value';
@@ -77,6 +78,8 @@ export interface VaultState {
   backups: BackupRecord[];
   pgpKeys: Map<string, PgpKeyRecord>;
   incidents: Map<string, IncidentRecord>;
+  /** Kubernetes clusters; their names are host names too (deployments and targets use them). */
+  clusters: Map<string, ClusterRecord>;
   /** `deployment/name` -> secret id. */
   refs: Map<string, string>;
   /** Number of events applied; the next event gets this number. */
@@ -98,6 +101,7 @@ export function emptyState(genesisHash: string): VaultState {
     backups: [],
     pgpKeys: new Map(),
     incidents: new Map(),
+    clusters: new Map(),
     refs: new Map(),
     eventCount: 0,
     headHash: genesisHash,
@@ -212,6 +216,16 @@ function applyBody(state: VaultState, event: VaultEvent): void {
         applyIncidentEvent(state.incidents, event);
       } catch (error) {
         if (error instanceof IncidentEventError) throw new InconsistentEventError(error.message);
+        throw error;
+      }
+      return;
+    case 'cluster.added':
+    case 'cluster.updated':
+    case 'cluster.removed':
+      try {
+        applyClusterEvent(state.clusters, event);
+      } catch (error) {
+        if (error instanceof ClusterEventError) throw new InconsistentEventError(error.message);
         throw error;
       }
       return;

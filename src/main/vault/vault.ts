@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RekeyError } from '../../shared/errors';
 import type { Source } from '../../shared/model';
 import { Redactor } from '../redact/redactor';
+import { kubeconfigCredentials } from './cluster-state';
 import { type SecretValue } from './secret-value';
 import { fingerprint, newVaultKey, seal, subkey } from './crypto';
 import { VaultDamagedError } from './errors';
@@ -347,6 +348,12 @@ export class Vault {
     }
     for (const key of this.#journal.state.pgpKeys.values()) {
       if (key.privateKey) redactor.add(key.privateKey.reveal());
+    }
+    for (const cluster of this.#journal.state.clusters.values()) {
+      if (cluster.kubeconfig.kind !== 'vault') continue;
+      for (const credential of kubeconfigCredentials(cluster.kubeconfig.text.reveal())) {
+        redactor.add(credential);
+      }
     }
   }
 
