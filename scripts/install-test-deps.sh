@@ -7,6 +7,12 @@
 # install must not start the packages' system services, so while apt runs, a policy-rc.d
 # (Debian's switch for "do not start services from maintainer scripts") refuses every start,
 # unless the machine already has one of its own.
+#
+# kubectl runs against the stand-in API server of test/helpers/kube-apiserver.ts. Any kubectl
+# on PATH will do (a recent one from Kubernetes' or Google's repositories owns the same
+# /usr/bin/kubectl, so Debian's would conflict with it); only when there is none is Debian's
+# kubernetes-client installed (v1.20 on bookworm, which the tests pass with too). openssl makes
+# the stand-in's throwaway TLS certificate: kubectl sends a token to https servers only.
 set -eu
 
 PACKAGES="
@@ -21,6 +27,7 @@ postgresql
 redis-server
 curl
 gnupg
+openssl
 "
 
 missing=""
@@ -29,6 +36,10 @@ for package in $PACKAGES; do
     missing="$missing $package"
   fi
 done
+
+if ! command -v kubectl >/dev/null 2>&1; then
+  missing="$missing kubernetes-client"
+fi
 
 if [ -z "$missing" ]; then
   echo "test dependencies: all present"
