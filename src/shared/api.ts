@@ -17,6 +17,12 @@ import {
   runSummarySchema,
 } from './rotation-api';
 import {
+  clusterMethods,
+  clusterSummarySchema,
+  clusterTestSchema,
+  kubeContextSchema,
+} from './cluster-api';
+import {
   hostCompromisedSchema,
   incidentDetailSchema,
   incidentMethods,
@@ -690,6 +696,16 @@ export const contract = {
     z.strictObject({ fingerprint: fingerprintSchema, private: z.boolean().default(false) }),
     z.strictObject({ fingerprint: z.string(), armored: z.string() }),
   ),
+  'clusters.list': method(clusterMethods.list, z.array(clusterSummarySchema)),
+  /** The contexts of a kubeconfig, to pick one from; nothing is stored. */
+  'clusters.contexts': method(clusterMethods.contexts, z.array(kubeContextSchema)),
+  /** A context of a kubeconfig as a host; its name may not be a host's. */
+  'clusters.add': method(clusterMethods.add, clusterSummarySchema),
+  'clusters.update': method(clusterMethods.update, clusterSummarySchema),
+  /** Refused while a deployment or a target names it. */
+  'clusters.remove': method(clusterMethods.remove, z.strictObject({})),
+  /** Reaches the API, logs in and lists the namespace's Secrets (names only). */
+  'clusters.test': method(clusterMethods.test, clusterTestSchema),
   'incidents.list': method(incidentMethods.list, z.array(incidentSummarySchema)),
   'incidents.get': method(incidentMethods.get, incidentDetailSchema),
   'incidents.open': method(incidentMethods.open, incidentDetailSchema),

@@ -2,6 +2,7 @@ import type { MethodName, MethodOutput } from '../../shared/api';
 import { RekeyError, type Result } from '../../shared/errors';
 import type { AppEvent } from '../../shared/methods';
 import { backupMethods } from './backups';
+import { clusterMethods } from './clusters';
 import { dashboardMethods } from './dashboard';
 import { type InnerCall, demoMethods } from './demo';
 import { generatorMethods } from './generator';
@@ -54,6 +55,9 @@ const CHANGING: ReadonlySet<MethodName> = new Set([
   'backups.restore',
   'keys.generate',
   'keys.import',
+  'clusters.add',
+  'clusters.update',
+  'clusters.remove',
   'incidents.open',
   'incidents.update',
   'incidents.link',
@@ -95,6 +99,7 @@ export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp
     ...rotationMethods(session, connections),
     ...backupMethods(session, connections),
     ...incidentMethods(session),
+    ...clusterMethods(session),
     ...demoMethods(session, inner),
   };
   return {

@@ -7,6 +7,7 @@ import { registerGenerateCommand } from './commands/generate';
 import { registerHistoryCommands } from './commands/history';
 import { registerHostCommands } from './commands/host';
 import { registerImportCommands } from './commands/import';
+import { registerClusterCommands } from './commands/cluster';
 import { registerIncidentCommands } from './commands/incident';
 import { registerKeyCommands } from './commands/key';
 import { registerPlaybookCommands } from './commands/playbook';
@@ -69,6 +70,7 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerImportCommands(program, io);
   registerDeploymentCommands(program, io);
   registerHostCommands(program, io);
+  registerClusterCommands(program, io);
   registerHistoryCommands(program, io);
   registerPlaybookCommands(program, io);
   registerRotateCommand(program, io);
