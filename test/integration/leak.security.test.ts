@@ -91,7 +91,8 @@ describe('secret values never leak', () => {
     // short; "changeme" is long enough to be redacted too.
     expect(outputs).not.toContain(values.weak);
     expect(outputs).toContain('[redacted fp:');
-  });
+    // About twenty CLI processes, one after another: a loaded CI machine needs more than 30 s.
+  }, 90_000);
 
   it('keeps passwords and values off the process list while a command runs', async () => {
     const vault = await initCliVault(tempDir());
