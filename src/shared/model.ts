@@ -61,6 +61,20 @@ export type Policy = z.infer<typeof policySchema>;
 export const FORMAT_NAMES = ['dotenv', 'yaml', 'json', 'toml', 'file'] as const;
 export const formatNameSchema = z.enum(FORMAT_NAMES);
 
+/**
+ * What a rotation target can be: a key of a config file in one of FORMAT_NAMES on a host, or
+ * (`kubernetes`) a key of a Kubernetes Secret on a cluster, whose path is `namespace/name` (or
+ * `name`: the cluster's namespace). Not a file format: the formats module never sees it.
+ */
+export const KUBERNETES_TARGET = 'kubernetes';
+export const TARGET_FORMATS = [...FORMAT_NAMES, KUBERNETES_TARGET] as const;
+export const targetFormatSchema = z.enum(TARGET_FORMATS);
+export type TargetFormat = z.infer<typeof targetFormatSchema>;
+
+export function isTargetFormat(name: string): name is TargetFormat {
+  return (TARGET_FORMATS as readonly string[]).includes(name);
+}
+
 /** Where a secret lives on a host; the connectors issue gives these their full shape. */
 export const targetSchema = z.strictObject({
   host: z.string().min(1).max(128),

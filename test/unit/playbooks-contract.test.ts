@@ -21,6 +21,7 @@ describe('playbooks in the contract', () => {
     const list = await ok(appWithoutVault(), 'playbooks.list', {});
     expect(list.map((playbook) => playbook.id)).toEqual([
       'synctv',
+      'synctv-kubernetes',
       'livekit',
       'synapse',
       'postgresql',

@@ -61,6 +61,7 @@ describe('built-in playbooks', () => {
     }
     expect(builtinPlaybooks().map((playbook) => playbook.id)).toEqual([
       'synctv',
+      'synctv-kubernetes',
       'livekit',
       'synapse',
       'postgresql',
@@ -118,7 +119,35 @@ describe('built-in playbooks', () => {
       'synctv/security.credential_encryption_key',
       'synctv/security.opaque_server_setup_secret',
       'synctv/bootstrap.root_password',
+      'synctv-kubernetes/security.credential_encryption_key',
+      'synctv-kubernetes/security.opaque_server_setup_secret',
+      'synctv-kubernetes/bootstrap.root_password',
       'synapse/signing_key',
+    ]);
+  });
+
+  it('rotate SyncTV on Kubernetes by the same rules as on compose, with rollout restarts', () => {
+    const compose = builtinPlaybook('synctv') as Playbook;
+    const kube = builtinPlaybook('synctv-kubernetes') as Playbook;
+    expect(kube.service).toBe(compose.service);
+    expect(kube.checklist).toEqual(compose.checklist);
+    // ALTER ROLE needs a host with psql: the database password stays with the compose playbook.
+    expect(kube.secrets.map((secret) => secret.name)).toEqual(
+      compose.secrets.map((secret) => secret.name).filter((name) => name !== 'database.password'),
+    );
+    for (const secret of kube.secrets) {
+      const twin = compose.secrets.find((candidate) => candidate.name === secret.name);
+      const facts = (s: typeof secret) => [s.generator, s.difficulty, s.guarded, s.policy, s.tags];
+      expect(facts(secret), secret.name).toEqual(facts(twin as typeof secret));
+      expect(secret.on_exposure, secret.name).toEqual(twin?.on_exposure);
+      expect(secret.targets.every((target) => target.format === 'kubernetes')).toBe(true);
+      const restarts = secret.steps.filter((step) => step.kind === 'restart');
+      expect(restarts.every((step) => step.via === 'kubernetes')).toBe(true);
+      // Without a migration inside the cluster, the encryption key cannot lose its guard.
+      expect(secret.steps.some((step) => step.kind === 'migrate')).toBe(false);
+    }
+    expect(secretOf('synctv-kubernetes', 'jwt.secret').targets).toEqual([
+      expect.objectContaining({ path: '${namespace}/${secret_name}', key: 'SYNCTV_JWT_SECRET' }),
     ]);
   });
 
@@ -528,6 +557,58 @@ describe('playbook rules', () => {
     ).toEqual([
       'demo.yaml:28: secrets[0].steps[1].interval_seconds: interval_seconds must not be longer than seconds',
     ]);
+  });
+
+  it('take Kubernetes Secret keys as targets and rollout restarts as steps', () => {
+    const kube = (path: string, key: string) =>
+      HEADER.replace('        format: dotenv', '        format: kubernetes')
+        .replace('        path: ${compose_dir}/.env', `        path: ${path}`)
+        .replace('        key: API_TOKEN', `        key: ${key}`);
+    const restart = [
+      '- kind: write',
+      '  targets: [env]',
+      '- kind: restart',
+      '  via: kubernetes',
+      '  workloads:',
+      "    - { kind: Deployment, name: web, namespace: '${compose_dir}' }",
+      '    - { kind: StatefulSet, name: worker }',
+    ];
+    const valid = loadPlaybook(
+      kube('prod/app-secrets', 'API_TOKEN') + restart.map((l) => `      ${l}\n`).join(''),
+      'demo.yaml',
+    );
+    expect(valid.secrets[0]?.steps[2]).toMatchObject({
+      kind: 'restart',
+      via: 'kubernetes',
+      timeout_seconds: 300,
+      workloads: [
+        { kind: 'Deployment', name: 'web', namespace: '${compose_dir}' },
+        { kind: 'StatefulSet', name: 'worker' },
+      ],
+    });
+    expect(problems(kube('app-secrets', 'api.token'))).toEqual([]);
+    expect(problems(kube('/srv/app', 'API_TOKEN'))).toEqual([
+      'demo.yaml:22: secrets[0].targets[0].path: expected the Secret as namespace/name, or name alone',
+    ]);
+    expect(problems(kube('/app', 'API_TOKEN'))[0]).toContain('a namespace is empty');
+    expect(problems(kube('Prod/app', 'API_TOKEN'))[0]).toContain('is not a valid namespace');
+    expect(problems(kube('prod/app', 'API TOKEN'))[0]).toContain('is not a valid Secret key');
+    const withMode = kube('prod/app', 'API_TOKEN').replace(
+      '        key: API_TOKEN',
+      "        key: API_TOKEN\n        mode: '0600'",
+    );
+    expect(problems(withMode)).toEqual([
+      'demo.yaml:24: secrets[0].targets[0].mode: a Kubernetes Secret key has no file mode: leave mode out',
+    ]);
+    expect(
+      problems(
+        withSteps(
+          '- kind: restart',
+          '  via: kubernetes',
+          '  workloads: [{ kind: Pod, name: web }]',
+        ),
+      )[0],
+    ).toMatch(/workloads\[0\]\.kind/);
   });
 
   it('check target keys against their format', () => {

@@ -8,6 +8,8 @@ import { previewTargets } from '../rotation/dry-run';
 import { RotationEngine } from '../rotation/engine';
 import { type RunPlan, findPlaybook, planRotation } from '../rotation/planner';
 import { resolveVariables } from '../rotation/playbook-variables';
+import type { ClusterAccess } from '../rotation/run-context';
+import { clusterClient } from './clusters';
 import type { Implementation } from './handle';
 import type { HostConnections } from './host-connections';
 import { planView, runSummary, runView } from './run-view';
@@ -51,6 +53,7 @@ export function rotationMethods(
     new RotationEngine({
       vault,
       connector: (host) => connections.connector(host),
+      cluster: clustersOf(vault),
       confirm: ({ runId, index, text }) =>
         new Promise<boolean>((resolve) => {
           awaiting.set(runId, {
@@ -102,6 +105,7 @@ export function rotationMethods(
       const plan = planRotation(vault.state, refs);
       const targets = await previewTargets(plan, {
         connector: (host) => connections.connector(host),
+        cluster: clustersOf(vault),
         redact: (text) => vault.redactor.redact(text),
       });
       return { plan: planView(plan), targets };
@@ -142,6 +146,21 @@ export function rotationMethods(
       waiting.answer(confirmed);
       return view(vault, runId);
     },
+  };
+}
+
+/** Kubernetes clients for one run (or preview): each cluster's kubeconfig read once. */
+function clustersOf(vault: Vault): (name: string) => Promise<ClusterAccess> {
+  const opened = new Map<string, Promise<ClusterAccess>>();
+  return (name) => {
+    let access = opened.get(name);
+    if (!access) {
+      access = clusterClient(vault.state, name);
+      opened.set(name, access);
+      // A kubeconfig that could not be read may be fixed before the next try.
+      access.catch(() => opened.delete(name));
+    }
+    return access;
   };
 }
 

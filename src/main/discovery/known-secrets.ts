@@ -43,18 +43,21 @@ export function knownSecrets(): readonly KnownSecret[] {
 export function knownSecretsOf(playbook: Playbook): KnownSecret[] {
   return playbook.secrets.flatMap((secret) =>
     secret.targets.flatMap((target) => {
+      // Discovery reads files on hosts; a Secret key on a cluster is found another way.
+      const { format } = target;
+      if (format === 'kubernetes') return [];
       const file = fileMatcher(target);
       if (!file) return [];
-      const keys = target.format === 'file' ? [''] : [target.key ?? '', ...(target.aliases ?? [])];
+      const keys = format === 'file' ? [''] : [target.key ?? '', ...(target.aliases ?? [])];
       return keys.flatMap((key) => {
-        const pattern = keyMatcher(target.format, key);
+        const pattern = keyMatcher(format, key);
         if (!pattern) return [];
         return [
           {
             service: target.service ?? playbook.service,
             name: secret.name,
             file,
-            format: target.format,
+            format,
             key: pattern,
             metadata: metadataOf(playbook, secret),
           },

@@ -4,6 +4,7 @@ import postgresql from '../../../resources/playbooks/postgresql.yaml?raw';
 import redis from '../../../resources/playbooks/redis.yaml?raw';
 import synapse from '../../../resources/playbooks/synapse.yaml?raw';
 import synctv from '../../../resources/playbooks/synctv.yaml?raw';
+import synctvKubernetes from '../../../resources/playbooks/synctv-kubernetes.yaml?raw';
 import { RekeyError } from '../../shared/errors';
 import { type Playbook, checkPlaybook } from './playbook';
 
@@ -14,6 +15,7 @@ import { type Playbook, checkPlaybook } from './playbook';
 
 export const BUILTIN_PLAYBOOK_FILES: Readonly<Record<string, string>> = {
   'synctv.yaml': synctv,
+  'synctv-kubernetes.yaml': synctvKubernetes,
   'livekit.yaml': livekit,
   'synapse.yaml': synapse,
   'postgresql.yaml': postgresql,

@@ -4,6 +4,7 @@ import type { RotationPreview } from '../../shared/rotation-api';
 import { formatByName } from '../formats/format';
 import type { PlannedTarget } from '../vault/rotation-records';
 import type { RunPlan } from './planner';
+import { readKubeKey, resolveKubeTarget } from './kube-actions';
 import type { StepContext } from './run-context';
 
 /**
@@ -15,9 +16,12 @@ const NEW = '[new value]';
 const CURRENT = '[current value]';
 const CONTEXT_LINES = 1;
 
+type PreviewContext = Pick<StepContext, 'connector' | 'cluster' | 'redact'>;
+type TargetPreview = RotationPreview['targets'][number];
+
 export async function previewTargets(
   plan: RunPlan,
-  context: Pick<StepContext, 'connector' | 'redact'>,
+  context: PreviewContext,
 ): Promise<RotationPreview['targets']> {
   const previews: RotationPreview['targets'] = [];
   for (const step of plan.steps) {
@@ -29,8 +33,9 @@ export async function previewTargets(
 
 async function previewTarget(
   target: PlannedTarget,
-  context: Pick<StepContext, 'connector' | 'redact'>,
-): Promise<RotationPreview['targets'][number]> {
+  context: PreviewContext,
+): Promise<TargetPreview> {
+  if (target.format === 'kubernetes') return previewKubeTarget(target, context);
   const base = { host: target.host, path: target.path, key: target.key };
   let text: string;
   try {
@@ -64,6 +69,38 @@ async function previewTarget(
       diff: lineDiff(text, changed).map(hide),
       note: current === undefined ? `${target.key} is not set yet: it will be added` : null,
     };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...base, diff: [], note: context.redact(message) };
+  }
+}
+
+/** A Secret's data is a map: the change is the one line of its key, values as placeholders. */
+async function previewKubeTarget(
+  target: PlannedTarget,
+  context: PreviewContext,
+): Promise<TargetPreview> {
+  const base = { host: target.host, path: target.path, key: target.key };
+  try {
+    const { cluster, ref } = await resolveKubeTarget(target, context);
+    const held = await readKubeKey(cluster, ref);
+    const header = `@@ Secret ${ref.namespace}/${ref.name} @@`;
+    const added = `+${ref.key}: ${NEW}`;
+    if (held === null) {
+      return {
+        ...base,
+        diff: [header, added],
+        note: `Secret ${ref.namespace}/${ref.name} does not exist yet: it will be created`,
+      };
+    }
+    if (held.value === null) {
+      return {
+        ...base,
+        diff: [header, added],
+        note: `${ref.key} is not set yet: it will be added`,
+      };
+    }
+    return { ...base, diff: [header, `-${ref.key}: ${CURRENT}`, added], note: null };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ...base, diff: [], note: context.redact(message) };

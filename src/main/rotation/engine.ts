@@ -22,7 +22,8 @@ import type { RunPlan } from './planner';
 import { runForward, runUndo } from './run-actions';
 import { checkWithin, heldValue } from './run-checks';
 import { describeTarget } from './plan-titles';
-import { type StepContext, runValues, sameValue } from './run-context';
+import { manualKubeUndo } from './kube-actions';
+import { type ClusterAccess, type StepContext, runValues, sameValue } from './run-context';
 
 /**
  * The rotation state machine. A run is planned, staged (every new value stored as `pending`
@@ -44,6 +45,8 @@ export interface RunProgress {
 export interface EngineOptions {
   vault: Vault;
   connector(host: string): Promise<Connector>;
+  /** Kubernetes clusters, by name; without it Kubernetes targets and restarts fail. */
+  cluster?(name: string): Promise<ClusterAccess>;
   /** Manual confirm steps; without it they are refused. */
   confirm?(request: { runId: string; index: number; text: string }): Promise<boolean>;
   onProgress?(progress: RunProgress): void;
@@ -105,11 +108,32 @@ export class RotationEngine {
     return this.#options.vault;
   }
 
-  /** `step.index` is kept up to date by the caller, so a confirm knows which step asks. */
-  #context(runId: string, step: { index: number }): StepContext {
+  /**
+   * `step` is kept up to date by the caller, so a confirm knows which step asks and progress
+   * lands on the step that reports it. Progress records are written one after the other;
+   * `settled()` waits for them before the step's end is recorded.
+   */
+  #context(runId: string, step: StepCursor): StepContext & { settled(): Promise<void> } {
     const vault = this.#vault;
+    let progress: Promise<void> = Promise.resolve();
     return {
       connector: (host) => this.#options.connector(host),
+      cluster: (name) => {
+        const cluster = this.#options.cluster;
+        if (!cluster) {
+          throw new RekeyError('INTERNAL', `No access to Kubernetes clusters here (${name})`);
+        }
+        return cluster(name);
+      },
+      progress: (detail) => {
+        const { index, state } = step;
+        if (index < 0) return;
+        // Progress is only shown: a record that fails to land must not fail the step.
+        progress = progress
+          .then(() => this.#record(runId, index, state, detail))
+          .catch(() => undefined);
+      },
+      settled: () => progress,
       values: (secretId) => runValues(vault.state, secretId),
       redact: (text) => vault.redactor.redact(text),
       confirm: (text) =>
@@ -260,7 +284,7 @@ export class RotationEngine {
   }
 
   async #forward(runId: string): Promise<RotationRecord> {
-    const at = { index: 0 };
+    const at: StepCursor = { index: 0, state: 'running' };
     const context = this.#context(runId, at);
     const { steps } = this.#run(runId);
     for (let index = 0; index < steps.length; index += 1) {
@@ -270,9 +294,11 @@ export class RotationEngine {
       await this.#record(runId, index, 'running', '');
       try {
         const result = await runForward(step.action, context);
+        await context.settled();
         await this.#record(runId, index, 'done', result.detail, result.backupPath);
       } catch (error) {
         const reason = messageOf(error, context);
+        await context.settled();
         await this.#record(runId, index, 'failed', reason);
         return this.#rollback(runId, `step ${index + 1} failed: ${reason}`);
       }
@@ -294,7 +320,8 @@ export class RotationEngine {
    * restarted; then checks that the old value is back everywhere it was written.
    */
   async #rollback(runId: string, reason: string): Promise<RotationRecord> {
-    const context = this.#context(runId, { index: -1 });
+    const at: StepCursor = { index: -1, state: 'undoing' };
+    const context = this.#context(runId, at);
     const run = this.#run(runId);
     const problems: string[] = [];
     const touched = (index: number) => {
@@ -331,11 +358,14 @@ export class RotationEngine {
       const action = run.steps[index]?.action;
       if (action?.kind !== 'restart') continue;
       await this.#record(runId, index, 'undoing', 'restarting with the old values');
+      at.index = index;
       try {
         const result = await runForward(action, context);
+        await context.settled();
         await this.#record(runId, index, 'undone', result.detail);
       } catch (error) {
         const text = messageOf(error, context);
+        await context.settled();
         await this.#record(runId, index, 'undo-failed', text);
         problems.push(`restart (step ${index + 1}) failed: ${text}`);
       }
@@ -388,7 +418,7 @@ export class RotationEngine {
         }
       } catch (error) {
         problems.push(
-          `cannot check ${action.target.path} on ${action.target.host}: ${messageOf(error, context)}`,
+          `cannot check ${describeTarget(action.target)}: ${messageOf(error, context)}`,
         );
       }
     }
@@ -406,6 +436,12 @@ export class RotationEngine {
     }
     return problems;
   }
+}
+
+/** Which step is running and in which state, for progress and confirms. */
+interface StepCursor {
+  index: number;
+  state: StepState;
 }
 
 function hasUndo(action: PlannedAction): boolean {
@@ -426,6 +462,7 @@ function manualUndo(
 ): string {
   switch (action.kind) {
     case 'write':
+      if (action.target.format === 'kubernetes') return manualKubeUndo(action.target);
       return backupPath
         ? `copy ${backupPath} over ${action.target.path} on ${action.target.host}`
         : `set ${action.target.key || 'the content'} of ${action.target.path} on ${action.target.host} back to the current value (rekey secret reveal)`;

@@ -1,5 +1,6 @@
 import { RekeyError } from '../../shared/errors';
-import { type FormatName, isFormatName } from '../formats/format';
+import { isTargetFormat } from '../../shared/model';
+import { namespaceProblem, secretNameProblem } from '../kube/secret-ref';
 import type { PlannedAction, PlannedCheck, PlannedTarget } from '../vault/rotation-records';
 import type { PlaybookSecret } from './playbook-schema';
 import type { Probe, VerifyCheck } from './playbook-checks';
@@ -61,16 +62,36 @@ function envWithSecrets(env: Record<string, string> | undefined, binding: Bindin
 export function plannedTarget(secret: PlaybookSecret, id: string, binding: Binding): PlannedTarget {
   const target = secret.targets.find((candidate) => candidate.id === id);
   if (!target) throw new RekeyError('INVALID_INPUT', `${secret.name} has no target ${id}`);
-  if (!isFormatName(target.format)) {
+  if (!isTargetFormat(target.format)) {
     throw new RekeyError('INVALID_INPUT', `unknown format ${target.format}`);
   }
+  const path = plain(target.path, binding);
+  if (target.format === 'kubernetes') assertSecretPath(path, `${secret.name} (target ${id})`);
   return {
     host: binding.hostOf(target.id),
-    path: plain(target.path, binding),
-    format: target.format satisfies FormatName,
+    path,
+    format: target.format,
     key: target.key === undefined ? '' : plain(target.key, binding),
     mode: target.mode === undefined ? null : Number.parseInt(target.mode, 8),
   };
+}
+
+/**
+ * A Kubernetes target's `namespace/name` or `name`, checked once its variables are filled in,
+ * so a bad name stops the plan before anything changes.
+ */
+export function assertSecretPath(path: string, what: string): void {
+  const parts = path.split('/');
+  const problems =
+    parts.length > 2
+      ? [`"${path}" is not namespace/name or name`]
+      : [
+          parts.length === 2 ? namespaceProblem(parts[0] ?? '') : null,
+          secretNameProblem(parts.at(-1) ?? ''),
+        ].filter((problem) => problem !== null);
+  if (problems.length > 0) {
+    throw new RekeyError('INVALID_INPUT', `${what}: ${problems.join('; ')}`);
+  }
 }
 
 function portNumber(text: string | number, binding: Binding): number {
@@ -279,6 +300,28 @@ function plannedRestart(
         secretId: null,
         host,
         restart: { via: 'systemd', unit: plain(step.unit, binding) },
+      };
+    case 'kubernetes':
+      return {
+        kind: 'restart',
+        secretId: null,
+        host,
+        restart: {
+          via: 'kubernetes',
+          workloads: step.workloads.map((workload) => {
+            const name = plain(workload.name, binding);
+            const namespace = optional(workload.namespace, (text) => plain(text, binding));
+            const problem =
+              secretNameProblem(name) ??
+              (namespace === undefined ? null : namespaceProblem(namespace));
+            if (problem) {
+              const worded = problem.replace('Secret name', `${workload.kind} name`);
+              throw new RekeyError('INVALID_INPUT', `${secret.name}: ${worded}`);
+            }
+            return { kind: workload.kind, namespace: namespace ?? null, name };
+          }),
+          timeoutMs: step.timeout_seconds * SECOND,
+        },
       };
     case 'command': {
       const stdin = optional(step.stdin, (text) => withSecrets(text, binding));

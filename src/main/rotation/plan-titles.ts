@@ -6,6 +6,9 @@ import type { PlannedAction, PlannedCheck, PlannedTarget } from '../vault/rotati
  */
 
 export function describeTarget(target: PlannedTarget): string {
+  if (target.format === 'kubernetes') {
+    return `key ${target.key} of Secret ${target.path} on ${target.host}`;
+  }
   const key = target.key ? ` ${target.key} in` : '';
   return `${key} ${target.path} on ${target.host}`.trim();
 }
@@ -51,6 +54,13 @@ export function describeAction(action: PlannedAction, ref: (secretId: string) =>
         return `${restart.recreate ? 'Recreate' : 'Restart'} ${restart.services.join(', then ')} (compose in ${restart.projectDir} on ${action.host})`;
       }
       if (restart.via === 'systemd') return `Restart ${restart.unit} on ${action.host}`;
+      if (restart.via === 'kubernetes') {
+        const workloads = restart.workloads.map(
+          (w) => `${w.kind} ${w.namespace === null ? '' : `${w.namespace}/`}${w.name}`,
+        );
+        const one = workloads.length === 1;
+        return `Restart ${workloads.join(', then ')} on ${action.host} and wait for ${one ? 'its rollout' : 'each rollout'}`;
+      }
       return `Restart with \`${restart.argv.join(' ')}\` on ${action.host}`;
     }
     case 'verify':

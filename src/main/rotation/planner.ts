@@ -1,6 +1,5 @@
 import { RekeyError, isRekeyError } from '../../shared/errors';
-import { type GeneratorSpec, LOCAL_HOST, splitRef } from '../../shared/model';
-import { isFormatName } from '../formats/format';
+import { type GeneratorSpec, LOCAL_HOST, isTargetFormat, splitRef } from '../../shared/model';
 import { findSecret } from '../vault/changes';
 import type { PlannedAction, PlannedStep } from '../vault/rotation-records';
 import { type DeploymentRecord, type SecretRecord, type VaultState, refOf } from '../vault/state';
@@ -8,7 +7,7 @@ import { builtinPlaybook } from './builtin-playbooks';
 import { type ChecklistItem, checklistItem } from './checklist';
 import { type Playbook, type PlaybookSecret, loadPlaybook } from './playbook';
 import { resolveVariables } from './playbook-variables';
-import { type Binding, plannedActions } from './plan-steps';
+import { type Binding, assertSecretPath, plannedActions } from './plan-steps';
 import { describeAction } from './plan-titles';
 
 /**
@@ -164,12 +163,13 @@ function targetsProcedure(secret: SecretRecord): SecretProcedure {
     );
   }
   const targets = secret.metadata.targets.map((target) => {
-    if (!isFormatName(target.format)) {
+    if (!isTargetFormat(target.format)) {
       throw new RekeyError(
         'INVALID_INPUT',
         `${ref} has a target of unknown format ${target.format}`,
       );
     }
+    if (target.format === 'kubernetes') assertSecretPath(target.path, ref);
     return {
       host: target.host,
       path: target.path,

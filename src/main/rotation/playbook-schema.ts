@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { isRekeyError } from '../../shared/errors';
 import {
   difficultySchema,
-  formatNameSchema,
   generatorSpecSchema,
   policySchema,
   secretNameSchema,
+  targetFormatSchema,
 } from '../../shared/model';
+import { namespaceProblem, secretKeyProblem, secretNameProblem } from '../kube/secret-ref';
 import { parseKeyPath } from '../formats/key-path';
 import { formatGeneratorSpec, parseGeneratorSpec } from '../vault/generate';
 import { DEFAULT_CHECKLIST, checklistItemSchema } from './checklist';
@@ -50,12 +51,14 @@ const targetSchema = z
   .strictObject({
     /** How steps refer to the target. */
     id: targetIdSchema,
-    format: formatNameSchema,
-    path: plainTemplate.refine(
-      (path) => path.startsWith('/') || path.startsWith('${'),
-      'expected an absolute path (or one starting with a ${variable})',
-    ),
-    /** Key path (yaml, json, toml) or variable name (dotenv); none for a bare secret file. */
+    /** A config format, or `kubernetes`: a key of a Secret on a cluster. */
+    format: targetFormatSchema,
+    /** The file, absolute; for `kubernetes`, the Secret: `namespace/name` or `name`. */
+    path: plainTemplate,
+    /**
+     * Key path (yaml, json, toml), variable name (dotenv) or the Secret's data key
+     * (kubernetes); none for a bare secret file.
+     */
     key: plainTemplate.optional(),
     /** The program that reads this target, when not the playbook's service. */
     service: text(200).optional(),
@@ -68,6 +71,15 @@ const targetSchema = z
     aliases: z.array(plainTemplate).max(8).optional(),
   })
   .superRefine((target, context) => {
+    const pathProblem = targetPathProblem(target.format, target.path);
+    if (pathProblem) context.addIssue({ code: 'custom', path: ['path'], message: pathProblem });
+    if (target.format === 'kubernetes' && target.mode !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['mode'],
+        message: 'a Kubernetes Secret key has no file mode: leave mode out',
+      });
+    }
     const keys = [
       { key: target.key, path: ['key'] },
       ...(target.aliases ?? []).map((key, index) => ({ key, path: ['aliases', index] })),
@@ -96,14 +108,36 @@ const targetSchema = z
     }
   });
 
-/** Checks a key with its placeholders standing in for a plain name. */
-function keyProblem(format: string, key: string): string | null {
-  const sample = rewriteTemplate(
-    key,
+/** The text with each placeholder standing in for a plain name (null: not a template). */
+function sampleOf(text: string): string | null {
+  return rewriteTemplate(
+    text,
     (literal) => literal,
     () => 'x',
   );
+}
+
+function targetPathProblem(format: string, path: string): string | null {
+  if (format !== 'kubernetes') {
+    return path.startsWith('/') || path.startsWith('${')
+      ? null
+      : 'expected an absolute path (or one starting with a ${variable})';
+  }
+  const sample = sampleOf(path);
   if (sample === null) return null;
+  const parts = sample.split('/');
+  if (parts.length > 2) return 'expected the Secret as namespace/name, or name alone';
+  const [first = '', second] = parts;
+  return (
+    (second === undefined ? null : namespaceProblem(first)) ?? secretNameProblem(second ?? first)
+  );
+}
+
+/** Checks a key with its placeholders standing in for a plain name. */
+function keyProblem(format: string, key: string): string | null {
+  const sample = sampleOf(key);
+  if (sample === null) return null;
+  if (format === 'kubernetes') return secretKeyProblem(sample);
   if (format === 'dotenv') {
     return /^[A-Za-z_][A-Za-z0-9_]*$/.test(sample)
       ? null

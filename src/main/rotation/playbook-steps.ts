@@ -117,7 +117,36 @@ const commandRestart = z.strictObject({
   ...common,
 });
 
-const restartStep = z.discriminatedUnion('via', [composeRestart, systemdRestart, commandRestart]);
+/**
+ * Kubernetes workloads on the step's cluster, restarted like `kubectl rollout restart`, one
+ * after the other: each rollout must finish (within `timeout_seconds`) before the next starts,
+ * so a broken new value stops the run before it reaches every workload.
+ */
+const kubernetesRestart = z.strictObject({
+  kind: z.literal('restart'),
+  via: z.literal('kubernetes'),
+  workloads: z
+    .array(
+      z.strictObject({
+        kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
+        name: plainTemplate,
+        /** The cluster's namespace when not given. */
+        namespace: plainTemplate.optional(),
+      }),
+    )
+    .min(1, 'name at least one workload')
+    .max(64),
+  timeout_seconds: secondsSchema(3600).default(300),
+  ...on,
+  ...common,
+});
+
+const restartStep = z.discriminatedUnion('via', [
+  composeRestart,
+  systemdRestart,
+  commandRestart,
+  kubernetesRestart,
+]);
 
 /** Runs the check until it passes or `within_seconds` have passed (services take time to start). */
 const verifyStep = z.strictObject({

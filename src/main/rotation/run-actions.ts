@@ -4,6 +4,7 @@ import { formatByName } from '../formats/format';
 import type { PlannedAction, PlannedCheck, PlannedTarget } from '../vault/rotation-records';
 import { setRolePassword } from './actions/postgres';
 import { addRedisPassword, removeRedisPassword } from './actions/redis';
+import { restartWorkloads, undoKubeWrite, writeKubeKey } from './kube-actions';
 import { checkWithin, heldValue, runCheck } from './run-checks';
 import { type RunValues, type StepContext, fill, fillEnv, sameValue } from './run-context';
 
@@ -14,7 +15,10 @@ import { type RunValues, type StepContext, fill, fillEnv, sameValue } from './ru
 
 export interface StepResult {
   detail: string;
-  /** Writes: where the replaced file was kept (null: there was none), undefined: not written. */
+  /**
+   * Writes: where the replaced file was kept (null: there was none), undefined: not written;
+   * for a Kubernetes Secret, the resourceVersion written (kube-actions.ts).
+   */
   backupPath?: string | null;
 }
 
@@ -48,6 +52,7 @@ export async function writeValue(
   value: string,
   context: StepContext,
 ): Promise<StepResult> {
+  if (target.format === 'kubernetes') return writeKubeKey(target, value, context);
   const connector = await context.connector(target.host);
   const format = formatByName(target.format);
   let text = '';
@@ -157,8 +162,10 @@ export async function restart(
   values: RunValues | null,
   context: StepContext,
 ): Promise<StepResult> {
-  const connector = await context.connector(action.host);
   const { restart: how } = action;
+  // A cluster is no host to run commands on: its workloads restart through the API.
+  if (how.via === 'kubernetes') return restartWorkloads(action.host, how, context);
+  const connector = await context.connector(action.host);
   switch (how.via) {
     case 'compose': {
       for (const service of how.services) {
@@ -254,6 +261,9 @@ export async function runUndo(
 ): Promise<string | null> {
   switch (action.kind) {
     case 'write': {
+      if (action.target.format === 'kubernetes') {
+        return undoKubeWrite(action.target, backupPath, context.values(action.secretId), context);
+      }
       const { current } = context.values(action.secretId);
       if (backupPath) {
         const connector = await context.connector(action.target.host);

@@ -2,6 +2,8 @@ import { isRekeyError } from '../../shared/errors';
 import { formatByName } from '../formats/format';
 import type { PlannedCheck, PlannedProbe, PlannedTarget } from '../vault/rotation-records';
 import { canLogin } from './actions/postgres';
+import { heldKubeValue } from './kube-actions';
+import { describeTarget } from './plan-titles';
 import { httpCheck, httpCheckFromHost, tcpCheck, tcpCheckFromHost } from './actions/network';
 import { type RunValues, type StepContext, fill, fillEnv, sameValue } from './run-context';
 
@@ -130,7 +132,7 @@ export async function fingerprints(
   for (const target of targets) {
     const held = await heldValue(target, context);
     if (held === undefined || !sameValue(held, expected)) {
-      wrong.push(`${target.key ? `${target.key} in ` : ''}${target.path} on ${target.host}`);
+      wrong.push(describeTarget(target));
     }
   }
   return wrong.length === 0
@@ -143,6 +145,7 @@ export async function heldValue(
   target: PlannedTarget,
   context: StepContext,
 ): Promise<string | undefined> {
+  if (target.format === 'kubernetes') return heldKubeValue(target, context);
   const connector = await context.connector(target.host);
   let text: string;
   try {

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { RekeyError } from '../../shared/errors';
 import type { Connector } from '../connectors/connector';
+import type { KubeCluster } from '../kube/kube-client';
 import type { SecretRecord, VaultState } from '../vault/state';
 import { refOf } from '../vault/state';
 import { type SecretLabel, expandTemplate } from './templates';
@@ -12,8 +13,18 @@ import { type SecretLabel, expandTemplate } from './templates';
 
 export type RunValues = Readonly<Record<SecretLabel, string>>;
 
+/** A cluster of the vault and the namespace its targets and workloads default to. */
+export interface ClusterAccess {
+  cluster: KubeCluster;
+  namespace: string;
+}
+
 export interface StepContext {
   connector(host: string): Promise<Connector>;
+  /** The client of a Kubernetes cluster of the vault, by its (host) name. */
+  cluster(name: string): Promise<ClusterAccess>;
+  /** How a long step is getting on ("Deployment prod/web: 1 of 3 updated"), redacted. */
+  progress(detail: string): void;
   /** The values of a secret of the run, as the vault holds them now. */
   values(secretId: string): RunValues;
   redact(text: string): string;

@@ -93,6 +93,18 @@ function describeRestart(step: Step & { kind: 'restart' }): StepDescription {
       return { title: `Restart ${step.unit}`, detail: `systemctl restart ${step.unit}` };
     case 'command':
       return { title: 'Restart the service', detail: commandLine(step) };
+    case 'kubernetes': {
+      const names = step.workloads.map(
+        (w) => `${w.kind} ${w.namespace === undefined ? '' : `${w.namespace}/`}${w.name}`,
+      );
+      return {
+        title: `Restart ${names.join(', then ')}`,
+        detail: names
+          .map((name) => `rollout restart ${name}, then wait for its rollout`)
+          .join('; then ')
+          .concat(` (at most ${step.timeout_seconds} s each)`),
+      };
+    }
   }
 }
 

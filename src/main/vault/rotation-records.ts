@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deploymentNameSchema, formatNameSchema } from '../../shared/model';
+import { deploymentNameSchema, targetFormatSchema } from '../../shared/model';
 
 /**
  * Rotation runs as the vault keeps them. A run's plan is stored whole when it starts, so that
@@ -15,11 +15,14 @@ const argv = z.array(text).min(1).max(256);
 const env = z.record(z.string().max(256), text);
 const host = z.string().min(1).max(128);
 
-/** Where one value lives: a key of a config file (or a whole secret file) on a host. */
+/**
+ * Where one value lives: a key of a config file (or a whole secret file) on a host, or a key
+ * of a Kubernetes Secret (format `kubernetes`, host a cluster, path `namespace/name` or `name`).
+ */
 export const plannedTargetSchema = z.strictObject({
   host,
   path: text,
-  format: formatNameSchema,
+  format: targetFormatSchema,
   /** Empty for a bare secret file. */
   key: text,
   /** Mode for a file the write creates, e.g. 0o600. */
@@ -147,6 +150,23 @@ export const plannedActionSchema = z.discriminatedUnion('kind', [
         cwd: text.optional(),
         timeoutMs: z.number().int().min(1),
       }),
+      z.strictObject({
+        via: z.literal('kubernetes'),
+        /** Restarted in order, each rollout finished before the next starts. */
+        workloads: z
+          .array(
+            z.strictObject({
+              kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
+              /** Null: the cluster's namespace, as the run finds it. */
+              namespace: text.nullable(),
+              name: text,
+            }),
+          )
+          .min(1)
+          .max(64),
+        /** How long each rollout may take. */
+        timeoutMs: z.number().int().min(1),
+      }),
     ]),
   }),
   z.strictObject({
@@ -212,7 +232,10 @@ export const rotationStepSchema = z.strictObject({
   state: stepStateSchema,
   /** Redacted: what happened, for the run's log and the history. */
   detail: text,
-  /** Where a write kept the file it replaced (null: the file did not exist). */
+  /**
+   * Where a write kept the file it replaced (null: the file did not exist); for a Kubernetes
+   * Secret, `k8s:` and the resourceVersion Rekey wrote (see rotation/kube-actions.ts).
+   */
   backupPath: text.nullable().optional(),
 });
 

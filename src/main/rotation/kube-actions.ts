@@ -1,0 +1,204 @@
+import { RekeyError, isRekeyError } from '../../shared/errors';
+import type { KubeCluster } from '../kube/kube-client';
+import { type KubeSecretKeyRef, parseSecretKeyRef } from '../kube/secret-ref';
+import type { PlannedAction, PlannedTarget } from '../vault/rotation-records';
+import { type StepContext, sameValue } from './run-context';
+
+/**
+ * Rotation steps on Kubernetes: a secret's target is one key of a Secret (path
+ * `namespace/name` or `name`, host the cluster), a restart is `kubectl rollout restart` and
+ * `rollout status` of workloads in order. Writes are optimistic (the read resourceVersion must
+ * still hold when the write lands) and a rollback never overwrites someone else's change. The
+ * journal learns only resourceVersions, never a value: the old value is the vault's current
+ * version, which stays there until the run ends.
+ */
+
+export interface KubeStepResult {
+  detail: string;
+  /** `k8s:<resourceVersion written>[:created-key|:created-secret]`: what an undo checks. */
+  backupPath?: string | null;
+}
+
+const MARKER = 'k8s:';
+
+/** What Rekey's write left: the resourceVersion it wrote, and whether it added key or Secret. */
+interface KubeWrite {
+  resourceVersion: string;
+  created: 'key' | 'secret' | null;
+}
+
+function markerOf(write: KubeWrite): string {
+  return `${MARKER}${write.resourceVersion}${write.created ? `:created-${write.created}` : ''}`;
+}
+
+function parseMarker(backupPath: string | null | undefined): KubeWrite | null {
+  if (!backupPath?.startsWith(MARKER)) return null;
+  const [resourceVersion = '', created] = backupPath.slice(MARKER.length).split(':');
+  return {
+    resourceVersion,
+    created: created === 'created-key' ? 'key' : created === 'created-secret' ? 'secret' : null,
+  };
+}
+
+interface ResolvedTarget {
+  cluster: KubeCluster;
+  ref: KubeSecretKeyRef;
+  /** `key password of Secret prod/db on k3s`, for messages. */
+  where: string;
+}
+
+/** The Secret key a target names, a bare name taking the cluster's namespace. */
+export async function resolveKubeTarget(
+  target: PlannedTarget,
+  context: Pick<StepContext, 'cluster'>,
+): Promise<ResolvedTarget> {
+  const { cluster, namespace } = await context.cluster(target.host);
+  const ref = parseSecretKeyRef(`${target.path}#${target.key}`, namespace);
+  return {
+    cluster,
+    ref,
+    where: `key ${ref.key} of Secret ${ref.namespace}/${ref.name} on ${target.host}`,
+  };
+}
+
+/** The key as the cluster holds it now; null when there is no such Secret. */
+export async function readKubeKey(
+  cluster: KubeCluster,
+  ref: KubeSecretKeyRef,
+): Promise<{ value: Buffer | null; resourceVersion: string } | null> {
+  try {
+    return await cluster.readKey(ref);
+  } catch (error) {
+    if (isRekeyError(error) && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+/** The value a target holds now; undefined when the Secret or the key is missing. */
+export async function heldKubeValue(
+  target: PlannedTarget,
+  context: Pick<StepContext, 'cluster'>,
+): Promise<string | undefined> {
+  const { cluster, ref } = await resolveKubeTarget(target, context);
+  const held = await readKubeKey(cluster, ref);
+  return held?.value?.toString('utf8') ?? undefined;
+}
+
+/** Sets the key (adding it, or the Secret, when missing) unless it already holds `value`. */
+export async function writeKubeKey(
+  target: PlannedTarget,
+  value: string,
+  context: Pick<StepContext, 'cluster'>,
+): Promise<KubeStepResult> {
+  const { cluster, ref, where } = await resolveKubeTarget(target, context);
+  const held = await readKubeKey(cluster, ref);
+  if (held?.value && sameValue(held.value.toString('utf8'), value)) {
+    // Already in place (a resumed run): nothing to write, so nothing of ours to undo by version.
+    return { detail: `${where} already holds it` };
+  }
+  const written = await cluster.writeKey(
+    ref,
+    Buffer.from(value, 'utf8'),
+    held ? { expectedResourceVersion: held.resourceVersion } : { create: true },
+  );
+  const created = held === null ? 'secret' : held.value === null ? 'key' : null;
+  const added = created === 'secret' ? '; the Secret was created' : created ? '; key added' : '';
+  return {
+    detail: `written to ${where} (resourceVersion ${written.resourceVersion}${added})`,
+    backupPath: markerOf({ resourceVersion: written.resourceVersion, created }),
+  };
+}
+
+function changedSince(where: string, wrote: string, found: string | null): RekeyError {
+  const now = found === null ? 'the Secret has since been deleted' : `it is now at ${found}`;
+  return new RekeyError(
+    'CONFLICT',
+    `${where} was changed by someone else after Rekey wrote it (Rekey wrote resourceVersion ` +
+      `${wrote}; ${now}): the old value was NOT put back, so as not to undo their change. ` +
+      'Check which value the Secret should hold and set it by hand if needed.',
+  );
+}
+
+/**
+ * Undoes a write: the old value back, the key (or Secret) Rekey added removed. Only while the
+ * key still holds the new value: when the Secret changed since Rekey wrote it but only in other
+ * keys, their change stays and ours alone is undone; when the key itself changed, nothing is
+ * touched and the undo fails (CONFLICT) saying what to check.
+ */
+export async function undoKubeWrite(
+  target: PlannedTarget,
+  backupPath: string | null | undefined,
+  values: { pending: string; current: string },
+  context: Pick<StepContext, 'cluster'>,
+): Promise<string> {
+  const { cluster, ref, where } = await resolveKubeTarget(target, context);
+  const written = parseMarker(backupPath);
+  const held = await readKubeKey(cluster, ref);
+  const holdsNew = held?.value != null && sameValue(held.value.toString('utf8'), values.pending);
+  if (!written) {
+    // No write of ours on record: it failed, was cut short, or found the value already there.
+    if (!held || !holdsNew) return `${where} does not hold the new value`;
+    await cluster.writeKey(ref, Buffer.from(values.current, 'utf8'), {
+      expectedResourceVersion: held.resourceVersion,
+    });
+    return `the old value is back in ${where}`;
+  }
+  const untouched = held?.resourceVersion === written.resourceVersion;
+  if (!held || !holdsNew)
+    throw changedSince(where, written.resourceVersion, held?.resourceVersion ?? null);
+  const expected = { expectedResourceVersion: held.resourceVersion };
+  const others = untouched ? '' : ' (other keys changed since are kept)';
+  if (written.created === 'secret' && untouched) {
+    await cluster.restoreSecret(ref.namespace, ref.name, {
+      previous: null,
+      resourceVersion: written.resourceVersion,
+    });
+    return `deleted Secret ${ref.namespace}/${ref.name} on ${target.host}, which the rotation created`;
+  }
+  if (written.created !== null) {
+    // Someone added keys to a Secret Rekey created: theirs stay, only ours goes.
+    const secret = await cluster.readSecret(ref.namespace, ref.name);
+    const { [ref.key]: _ours, ...rest } = secret.data;
+    await cluster.writeSecret(ref.namespace, ref.name, rest, expected);
+    return `removed ${where}, which the rotation added${others}`;
+  }
+  await cluster.writeKey(ref, Buffer.from(values.current, 'utf8'), expected);
+  return `the old value is back in ${where}${others}`;
+}
+
+/** What a person does when the undo of a Kubernetes write fails. */
+export function manualKubeUndo(target: PlannedTarget): string {
+  return (
+    `look at key ${target.key} of Secret ${target.path} on ${target.host}: if the value there ` +
+    "is not meant to stay, set it back to the secret's current value (rekey secret reveal) " +
+    'and restart the workloads that read it'
+  );
+}
+
+type KubeRestart = Extract<PlannedAction, { kind: 'restart' }>['restart'] & { via: 'kubernetes' };
+
+/**
+ * `rollout restart`, then waits for the rollout, for each workload in order: the next starts
+ * only once the one before runs with the new value. Progress goes to the step's detail.
+ */
+export async function restartWorkloads(
+  host: string,
+  how: KubeRestart,
+  context: Pick<StepContext, 'cluster' | 'progress'>,
+): Promise<KubeStepResult> {
+  const { cluster, namespace } = await context.cluster(host);
+  const done: string[] = [];
+  const sofar = (line: string) => [...done, line].join('; ');
+  for (const workload of how.workloads) {
+    const ns = workload.namespace ?? namespace;
+    const what = `${workload.kind} ${ns}/${workload.name}`;
+    context.progress(sofar(`restarting ${what}`));
+    await cluster.rolloutRestart(workload.kind, ns, workload.name);
+    const state = await cluster.waitForRollout(workload.kind, ns, workload.name, {
+      timeoutMs: how.timeoutMs,
+      onProgress: (progress) => context.progress(sofar(`${what}: ${progress.summary}`)),
+    });
+    done.push(`${what} rolled out (${state.summary})`);
+  }
+  return { detail: `${done.join('; then ')} on ${host}` };
+}
