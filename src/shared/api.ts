@@ -16,8 +16,11 @@ import {
   rotationRunSchema,
   runSummarySchema,
 } from './rotation-api';
+import { adoptResultSchema, findingBaseSchema, pickBaseSchema, scanSkipSchema } from './scan-api';
 import {
+  clusterAdoptResultSchema,
   clusterMethods,
+  clusterScanReportSchema,
   clusterSummarySchema,
   clusterTestSchema,
   kubeContextSchema,
@@ -37,6 +40,7 @@ import {
   generatorSpecSchema,
   historyEventSchema,
   formatNameSchema,
+  targetFormatSchema,
   hostAddressSchema,
   hostNameSchema,
   hostSummarySchema,
@@ -274,20 +278,9 @@ const absolutePath = z
   .max(4096)
   .regex(/^\//, 'expected an absolute path on the host, e.g. /srv/synctv');
 
-export const scanFindingSchema = z.strictObject({
-  path: z.string(),
+export const scanFindingSchema = findingBaseSchema.extend({
   format: formatNameSchema,
-  key: z.string(),
   line: z.number().int(),
-  /** The service the key belongs to, when Rekey knows it. */
-  service: z.string().nullable(),
-  suggestedName: z.string(),
-  strength: strengthSchema,
-  fingerprint: z.string(),
-  /** A secret in the inventory whose current value is this one. */
-  sameValueAs: z.array(z.string()),
-  /** A secret that already names this file and key as a target. */
-  trackedBy: z.string().nullable(),
 });
 export type ScanFinding = z.infer<typeof scanFindingSchema>;
 
@@ -295,14 +288,12 @@ export const scanReportSchema = z.strictObject({
   host: z.string(),
   filesRead: z.number().int(),
   findings: z.array(scanFindingSchema),
-  skipped: z.array(z.strictObject({ path: z.string(), reason: z.string() })),
+  skipped: z.array(scanSkipSchema),
 });
 
-export const adoptPickSchema = z.strictObject({
+export const adoptPickSchema = pickBaseSchema.extend({
   path: absolutePath,
   format: formatNameSchema,
-  key: z.string().max(512),
-  name: z.string().max(128),
 });
 
 /** What a playbook's steps do; the wizard shows one line per step. */
@@ -361,7 +352,7 @@ export const playbookDetailSchema = z.strictObject({
           id: z.string(),
           /** The program that reads this target. */
           service: z.string(),
-          format: formatNameSchema,
+          format: targetFormatSchema,
           path: z.string(),
           key: z.string(),
         }),
@@ -526,11 +517,7 @@ export const contract = {
       deployment: deploymentNameSchema,
       picks: z.array(adoptPickSchema).min(1).max(500),
     }),
-    z.strictObject({
-      added: z.array(z.string()),
-      targetAdded: z.array(z.string()),
-      skipped: z.array(z.strictObject({ name: z.string(), reason: z.string() })),
-    }),
+    adoptResultSchema,
   ),
   'secrets.list': method(secretFilterSchema, z.array(secretSummarySchema)),
   'secrets.get': method(refInput, secretDetailSchema),
@@ -706,6 +693,10 @@ export const contract = {
   'clusters.remove': method(clusterMethods.remove, z.strictObject({})),
   /** Reaches the API, logs in and lists the namespace's Secrets (names only). */
   'clusters.test': method(clusterMethods.test, clusterTestSchema),
+  /** Read-only: the keys of a namespace's Secrets as findings, and the workloads using them. */
+  'clusters.scan': method(clusterMethods.scan, clusterScanReportSchema),
+  /** Adds picked Secret keys to the inventory, with kubernetes targets and their workloads. */
+  'clusters.adopt': method(clusterMethods.adopt, clusterAdoptResultSchema),
   'incidents.list': method(incidentMethods.list, z.array(incidentSummarySchema)),
   'incidents.get': method(incidentMethods.get, incidentDetailSchema),
   'incidents.open': method(incidentMethods.open, incidentDetailSchema),

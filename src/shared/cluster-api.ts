@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { hostNameSchema } from './model';
+import { deploymentNameSchema, hostNameSchema } from './model';
+import { adoptResultSchema, findingBaseSchema, pickBaseSchema, scanSkipSchema } from './scan-api';
 
 /**
  * The Kubernetes part of the contract: clusters as hosts (a context of a kubeconfig), their
@@ -54,6 +55,63 @@ export const clusterTestSchema = z.strictObject({
   secrets: z.number(),
 });
 
+/** `namespace/name` of a Secret: how a kubernetes target's path names it. */
+export const secretPathSchema = z
+  .string()
+  .max(64 + 253)
+  .regex(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+    'expected a Secret as namespace/name, e.g. apps/db-credentials',
+  );
+
+export const WORKLOAD_KIND_NAMES = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
+
+/** A workload whose pods read a Secret (or one of its keys), and how. */
+export const workloadUseSchema = z.strictObject({
+  kind: z.enum(WORKLOAD_KIND_NAMES),
+  name: z.string(),
+  via: z.array(z.enum(['env', 'envFrom', 'volume'])),
+});
+export type WorkloadUse = z.infer<typeof workloadUseSchema>;
+
+/** One Secret of the namespace as listed: names, type, owners and who reads it; no value. */
+export const clusterSecretSchema = z.strictObject({
+  path: z.string(),
+  name: z.string(),
+  type: z.string(),
+  keys: z.array(z.string()),
+  owners: z.array(z.strictObject({ kind: z.string(), name: z.string() })),
+  workloads: z.array(workloadUseSchema),
+});
+export type ClusterSecret = z.infer<typeof clusterSecretSchema>;
+
+/** One key of a Secret: `path` is `namespace/name`. */
+export const clusterFindingSchema = findingBaseSchema.extend({
+  format: z.literal('kubernetes'),
+  secretType: z.string(),
+  /** Other keys of this scan with the same value, as `namespace/name#key`. */
+  sameValueIn: z.array(z.string()),
+  /** The workloads that read this key: the ones to restart after it changed. */
+  workloads: z.array(workloadUseSchema),
+});
+export type ClusterFinding = z.infer<typeof clusterFindingSchema>;
+
+export const clusterScanReportSchema = z.strictObject({
+  host: z.string(),
+  namespace: z.string(),
+  secrets: z.array(clusterSecretSchema),
+  findings: z.array(clusterFindingSchema),
+  /** Secrets left out (service-account tokens, Helm releases) and keys not read, with why. */
+  skipped: z.array(scanSkipSchema),
+  /** Why the workloads could not be listed (RBAC), or null when they were. */
+  workloadsError: z.string().nullable(),
+});
+export type ClusterScanReport = z.infer<typeof clusterScanReportSchema>;
+
+export const clusterAdoptPickSchema = pickBaseSchema.extend({ path: secretPathSchema });
+
+export const clusterAdoptResultSchema = adoptResultSchema;
+
 export const clusterMethods = {
   list: z.strictObject({}),
   contexts: z.strictObject({ kubeconfig: kubeconfigInputSchema }),
@@ -72,4 +130,10 @@ export const clusterMethods = {
   }),
   remove: z.strictObject({ name: hostNameSchema }),
   test: z.strictObject({ name: hostNameSchema }),
+  scan: z.strictObject({ name: hostNameSchema, namespace: namespaceSchema.optional() }),
+  adopt: z.strictObject({
+    name: hostNameSchema,
+    deployment: deploymentNameSchema,
+    picks: z.array(clusterAdoptPickSchema).min(1).max(500),
+  }),
 };

@@ -70,6 +70,8 @@ export const METHOD_NAMES = [
   'clusters.update',
   'clusters.remove',
   'clusters.test',
+  'clusters.scan',
+  'clusters.adopt',
   'incidents.list',
   'incidents.get',
   'incidents.open',

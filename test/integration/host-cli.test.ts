@@ -139,7 +139,8 @@ describe('rekey host against a real sshd', () => {
     const privateKey = readFileSync(server.clientKeys.protected, 'utf8');
     expect(everything(runs)).not.toContain(CLIENT_KEY_PASSPHRASE);
     expect(everything(runs)).not.toContain(privateKey.split('\n')[1] as string);
-  });
+    // A dozen CLI processes and SSH logins in a row: more than 30 s on a loaded machine.
+  }, 90_000);
 
   it('scans config files over SSH and adopts the findings with their targets', async () => {
     const { vault } = await vaultWithHost();

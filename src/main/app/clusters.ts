@@ -3,6 +3,7 @@ import { addCluster, findCluster, removeCluster, updateCluster } from '../vault/
 import type { ClusterRecord } from '../vault/cluster-state';
 import type { VaultState } from '../vault/state';
 import type { Vault } from '../vault/vault';
+import { adoptFromCluster, scanCluster } from './cluster-discovery';
 import type { Implementation } from './handle';
 import type { AppSession } from './session';
 
@@ -121,6 +122,8 @@ export function clusterMethods(session: AppSession): Pick<Implementation, Cluste
       await vault.transact((t) => removeCluster(t, name));
       return {};
     },
+    'clusters.scan': async (input) => scanCluster(session.requireVault(), input),
+    'clusters.adopt': async (input) => adoptFromCluster(session.requireVault(), input),
     'clusters.test': async ({ name }) => {
       const vault = await unlocked();
       const { cluster, namespace } = await clusterClient(vault.state, name);

@@ -1,14 +1,13 @@
 import type { ParsedInput, ScanFinding } from '../../shared/api';
 import { RekeyError } from '../../shared/errors';
-import { DEFAULT_METADATA, LOCAL_HOST, type Strength, type Target } from '../../shared/model';
+import { LOCAL_HOST, type Target } from '../../shared/model';
 import { DEFAULT_LIMITS, scanHost, suggestedName } from '../discovery/scan';
-import { type KnownSecret, knownSecretFor } from '../discovery/known-secrets';
+import { knownSecretFor } from '../discovery/known-secrets';
 import { formatByName } from '../formats/format';
-import { addVersion, createSecret, ensureDeployment, updateMetadata } from '../vault/changes';
 import { findHost } from '../vault/host-changes';
-import { currentVersion, refOf } from '../vault/state';
 import { assessStrength } from '../vault/strength';
 import type { Vault } from '../vault/vault';
+import { type AdoptCandidate, adoptCandidates, inventoryByValue, trackingSecret } from './adoption';
 import type { HostConnections } from './host-connections';
 
 /**
@@ -34,25 +33,18 @@ export async function scan(
     ...DEFAULT_LIMITS,
     maxDepth: input.maxDepth ?? DEFAULT_LIMITS.maxDepth,
   });
-  const byValue = new Map<string, string[]>();
-  for (const secret of vault.state.secrets.values()) {
-    const current = currentVersion(secret);
-    if (!current) continue;
-    const fingerprint = vault.fingerprint(current.value);
-    byValue.set(fingerprint, [...(byValue.get(fingerprint) ?? []), refOf(secret)]);
-  }
+  const byValue = inventoryByValue(vault);
   const findings: ScanFinding[] = [];
   for (const found of report.found) {
     // Values found on a host are secrets from now on: keep them out of every output.
     vault.redactor.add(found.value);
     const fingerprint = vault.fingerprint(found.value);
     const name = suggestedName(found);
-    const tracked = [...vault.state.secrets.values()].find((secret) =>
-      secret.metadata.targets.some(
-        (target) =>
-          target.host === input.name && target.path === found.path && target.key === found.key,
-      ),
-    );
+    const trackedBy = trackingSecret(vault.state, {
+      host: input.name,
+      path: found.path,
+      key: found.key,
+    });
     findings.push({
       path: found.path,
       format: found.format,
@@ -65,7 +57,7 @@ export async function scan(
       }),
       fingerprint,
       sameValueAs: byValue.get(fingerprint) ?? [],
-      trackedBy: tracked ? refOf(tracked) : null,
+      trackedBy,
     });
   }
   return { host: input.name, filesRead: report.filesRead, findings, skipped: report.skipped };
@@ -77,13 +69,7 @@ export async function adopt(
   input: ParsedInput<'hosts.adopt'>,
 ) {
   const connector = await connectorOf(vault, connections, input.name);
-  const picked: {
-    ref: string;
-    value: string;
-    known: KnownSecret | undefined;
-    target: Target;
-    strength: Strength;
-  }[] = [];
+  const picked: AdoptCandidate[] = [];
   for (const pick of input.picks) {
     const text = (await connector.readFile(pick.path)).toString('utf8');
     const value = formatByName(pick.format).get(text, pick.key);
@@ -103,54 +89,8 @@ export async function adopt(
       key: pick.key,
     };
     const strength = await assessStrength(value, { names: [pick.name, known?.service ?? ''] });
-    picked.push({ ref, value, known, target, strength });
+    picked.push({ ref, value, target, strength, metadata: known?.metadata ?? {} });
   }
 
-  return vault.transact((transaction) => {
-    const result = {
-      added: [] as string[],
-      targetAdded: [] as string[],
-      skipped: [] as { name: string; reason: string }[],
-    };
-    ensureDeployment(transaction, input.deployment);
-    for (const { ref, value, known, target, strength } of picked) {
-      transaction.introduce(value);
-      const id = transaction.state.refs.get(ref);
-      const existing = id === undefined ? undefined : transaction.state.secrets.get(id);
-      if (existing) {
-        // The same secret in a second place (LiveKit's secret in livekit.yaml and the .env):
-        // one more target. A different value under the same name is never merged silently.
-        if (currentVersion(existing)?.value.reveal() !== value) {
-          result.skipped.push({
-            name: ref,
-            reason: 'a secret of this name exists with a different value',
-          });
-          continue;
-        }
-        const targets = existing.metadata.targets;
-        if (
-          !targets.some(
-            (t) => t.host === target.host && t.path === target.path && t.key === target.key,
-          )
-        ) {
-          updateMetadata(transaction, existing, { targets: [...targets, target] });
-          result.targetAdded.push(ref);
-        }
-        continue;
-      }
-      const secret = createSecret(transaction, ref, {
-        ...DEFAULT_METADATA,
-        ...known?.metadata,
-        targets: [target],
-      });
-      addVersion(
-        transaction,
-        secret,
-        { value, origin: 'imported', generator: null, strength, publicKey: null },
-        (v) => vault.fingerprint(v),
-      );
-      result.added.push(ref);
-    }
-    return result;
-  });
+  return adoptCandidates(vault, input.deployment, picked);
 }

@@ -58,6 +58,7 @@ const CHANGING: ReadonlySet<MethodName> = new Set([
   'clusters.add',
   'clusters.update',
   'clusters.remove',
+  'clusters.adopt',
   'incidents.open',
   'incidents.update',
   'incidents.link',

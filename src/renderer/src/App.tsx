@@ -3,6 +3,7 @@ import { connect, errorMessage } from './api/client';
 import { CommandPalette } from './components/CommandPalette';
 import { Toasts } from './components/Toasts';
 import { useBackups } from './stores/backups';
+import { useClusters } from './stores/clusters';
 import { useHistory } from './stores/history';
 import { useHosts } from './stores/hosts';
 import { useIncidents } from './stores/incidents';
@@ -58,6 +59,7 @@ export function App() {
       useSecrets.getState().reset();
       useHistory.getState().reset();
       useHosts.getState().reset();
+      useClusters.getState().reset();
       useRotations.getState().reset();
       useBackups.getState().reset();
       useIncidents.getState().reset();

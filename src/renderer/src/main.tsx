@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { useBackups } from './stores/backups';
+import { useClusters } from './stores/clusters';
 import { useDashboard } from './stores/dashboard';
 import { useHistory } from './stores/history';
 import { useIncidents } from './stores/incidents';
@@ -27,6 +28,7 @@ window.__rekeyStores = () => ({
   rotations: useRotations.getState(),
   backups: useBackups.getState(),
   incidents: useIncidents.getState(),
+  clusters: useClusters.getState(),
 });
 
 const root = document.getElementById('root');

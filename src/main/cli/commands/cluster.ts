@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { action } from '../command';
 import { type CliContext, CliFailure, type CliIo } from '../context';
 import { table } from '../format';
+import { registerClusterScan } from './cluster-scan';
 
 /**
  * `rekey cluster`: Kubernetes clusters as hosts. A cluster is a context of a kubeconfig that
@@ -141,6 +142,8 @@ export function registerClusterCommands(program: Command, io: CliIo): void {
         );
       }),
     );
+
+  registerClusterScan(cluster, io);
 
   cluster
     .command('rm <name>')

@@ -5,6 +5,7 @@ import { Shell } from '../components/Shell';
 import { selectedHost, useHosts } from '../stores/hosts';
 import { useSession } from '../stores/session';
 import { useUi } from '../stores/ui';
+import { ClusterSection } from './hosts/ClusterSection';
 import { DeploymentHosts } from './hosts/DeploymentHosts';
 import { HostDetail } from './hosts/HostDetail';
 import { HostDialog } from './hosts/HostDialog';
@@ -66,6 +67,7 @@ export function Hosts() {
           ) : (
             <HostTable hosts={hosts} compact={selected !== null} />
           )}
+          <ClusterSection />
           <DeploymentHosts />
           <div className="table-footer" data-testid="hosts-footer">
             {hosts.length} {hosts.length === 1 ? 'host' : 'hosts'}

@@ -194,7 +194,7 @@ function FindingRow(props: {
 }
 
 /** The rating; a weak value also says why, since that is what the user has to act on. */
-function StrengthCell({ strength }: { strength: Strength }) {
+export function StrengthCell({ strength }: { strength: Strength }) {
   const [first] = strength.problems;
   return (
     <div

@@ -27,10 +27,12 @@ export function groupByFile(findings: readonly ScanFinding[]): [string, ScanFind
     .map(([path, items]) => [path, items.sort((a, b) => a.line - b.line)]);
 }
 
+type CheckedFinding = Pick<ScanFinding, 'path' | 'key' | 'fingerprint' | 'sameValueAs'>;
+
 /** What the core would refuse or skip for each picked finding, by finding id. */
-export function pickProblems(input: {
-  picked: readonly ScanFinding[];
-  nameOf(finding: ScanFinding): string;
+export function pickProblems<F extends CheckedFinding>(input: {
+  picked: readonly F[];
+  nameOf(finding: F): string;
   /** A valid deployment name, or null while there is none: then names are checked alone. */
   deployment: string | null;
   /** Refs of the secrets in the inventory. */
