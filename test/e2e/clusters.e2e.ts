@@ -6,7 +6,7 @@ import {
   useKubeApiServer,
 } from '../helpers/kube-apiserver';
 import { openUnlocked } from './harness/app';
-import { useRekeyUi } from './harness/fixture';
+import { screenshot, useRekeyUi } from './harness/fixture';
 import { ClustersPage } from './pages/clusters-page';
 import { HostsPage } from './pages/hosts-page';
 
@@ -111,9 +111,11 @@ describe('Kubernetes clusters in the Hosts view', () => {
       new RegExp(`^Connected to https://127\\.0\\.0\\.1:\\d+: namespace ${namespace}, 3 Secrets`),
     );
 
+    await screenshot(page, 'hosts-clusters');
     const dialog = await clusters.openScan('k3s');
     expect(await dialog.scan()).toBeNull();
     const findings = await dialog.clusterFindings();
+    await screenshot(page, 'cluster-scan');
     expect(findings.map((f) => `${f.path}#${f.key}`)).toEqual([
       `${namespace}/db-credentials#password`,
       `${namespace}/web-env#JWT_SECRET`,
