@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { usePostgres } from '../helpers/postgres';
 import { runRekey } from '../helpers/rekey-cli';
@@ -8,6 +7,7 @@ import { pagesOf } from './harness/app';
 import { screenshot, useRekeyUi } from './harness/fixture';
 import { PASSWORD, knownValue, seedVault } from './harness/seed-vault';
 import { BackupsPage } from './pages/backups-page';
+import { pageContents } from './harness/page-contents';
 
 /**
  * The database and the secrets, backed up and restored together from the app: a deployment's
@@ -30,14 +30,6 @@ beforeAll(async () => {
     CREATE TABLE orders (id serial PRIMARY KEY, customer text NOT NULL);
     INSERT INTO orders (customer) SELECT 'customer-' || n FROM generate_series(1, 5000) AS n;`);
 }, 60_000);
-
-async function pageContents(page: Page): Promise<string> {
-  const [html, stores] = await Promise.all([
-    page.evaluate<string>('document.documentElement.outerHTML'),
-    page.evaluate<string>('JSON.stringify(window.__rekeyStores?.() ?? null)'),
-  ]);
-  return `${html}\n${stores}`;
-}
 
 describe('restoring a backup', () => {
   const ui = useRekeyUi();

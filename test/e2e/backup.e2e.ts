@@ -7,6 +7,7 @@ import { pagesOf } from './harness/app';
 import { screenshot, useRekeyUi } from './harness/fixture';
 import { PASSWORD, knownValue, seedVault } from './harness/seed-vault';
 import { BackupsPage } from './pages/backups-page';
+import { pageContents } from './harness/page-contents';
 
 /**
  * A user backs up a deployment from the UI: its secrets and the config file its secret is
@@ -20,15 +21,6 @@ const SCHEMES = ['light', 'dark'] as const;
 const REF = 'shop/db.password';
 const WEAK = 'password1';
 const STRONG = 'violet staple orbit canyon drawer lantern';
-
-async function pageContents(page: Page): Promise<string> {
-  const [text, html, stores] = await Promise.all([
-    page.evaluate<string>('document.body.innerText'),
-    page.evaluate<string>('document.documentElement.outerHTML'),
-    page.evaluate<string>('JSON.stringify(window.__rekeyStores?.() ?? null)'),
-  ]);
-  return `${text}\n${html}\n${stores}`;
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   for (const scheme of SCHEMES) {

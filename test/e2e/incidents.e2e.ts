@@ -12,6 +12,7 @@ import { PASSWORD, knownValue, seedVault } from './harness/seed-vault';
 import { HostsPage } from './pages/hosts-page';
 import { IncidentsPage } from './pages/incidents-page';
 import { RotationWizard } from './pages/rotation-wizard';
+import { expectNoValues, pageContents } from './harness/page-contents';
 
 /**
  * A user records a leak: a secret whose value sits in a .env on this machine is marked exposed
@@ -29,22 +30,6 @@ const LEAK = 'The .env was pushed to a public repository';
 const NOTE = 'Repository made public by a CI change';
 const SUMMARY = 'The SyncTV JWT secret leaked through a public repository and was rotated.';
 const FOLLOW_UP = 'Move the .env out of the repository';
-
-async function pageContents(page: Page): Promise<string> {
-  const [text, html, stores] = await Promise.all([
-    page.evaluate<string>('document.body.innerText'),
-    page.evaluate<string>('document.documentElement.outerHTML'),
-    page.evaluate<string>('JSON.stringify(window.__rekeyStores?.() ?? null)'),
-  ]);
-  return `${text}\n${html}\n${stores}`;
-}
-
-function expectNoValues(snapshots: readonly string[], values: readonly string[]): void {
-  for (const value of values) {
-    expect(value.length).toBeGreaterThan(8);
-    for (const snapshot of snapshots) expect(snapshot).not.toContain(value);
-  }
-}
 
 /** Both themes of what is on screen now, without toasts on top. */
 async function shoot(page: Page, name: string): Promise<void> {

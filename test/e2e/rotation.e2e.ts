@@ -12,6 +12,7 @@ import { type RekeyUiFixture, screenshot, useRekeyUi } from './harness/fixture';
 import { knownValue } from './harness/seed-vault';
 import { RotationRunsPage } from './pages/rotation-runs';
 import { RotationWizard } from './pages/rotation-wizard';
+import { expectNoValues, pageContents } from './harness/page-contents';
 
 /**
  * A user rotates secrets from the wizard against a real OpenSSH server on a loopback port:
@@ -64,26 +65,6 @@ async function openUnlockedUi(
   const app = pagesOf(await ui.open({ prepare }));
   await app.unlock.unlock(PASSWORD);
   return app;
-}
-
-/**
- * Everything the page shows and keeps, at one moment: the text, the markup (attributes and
- * all) and the stores. Checked against the values once they are all known.
- */
-async function pageContents(page: Page): Promise<string> {
-  const [text, html, stores] = await Promise.all([
-    page.evaluate<string>('document.body.innerText'),
-    page.evaluate<string>('document.documentElement.outerHTML'),
-    page.evaluate<string>('JSON.stringify(window.__rekeyStores?.() ?? null)'),
-  ]);
-  return `${text}\n${html}\n${stores}`;
-}
-
-function expectNoValues(snapshots: readonly string[], values: readonly string[]): void {
-  for (const value of values) {
-    expect(value.length).toBeGreaterThan(8);
-    for (const snapshot of snapshots) expect(snapshot).not.toContain(value);
-  }
 }
 
 /** Both themes of what is on screen now, without toasts on top. */

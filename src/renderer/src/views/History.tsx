@@ -1,13 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { HistoryEvent } from '../../../shared/model';
-import { call, errorMessage } from '../api/client';
+import { call } from '../api/client';
 import { formatTime } from '../components/badges';
 import { Icon } from '../components/icons';
+import { saveExport } from '../components/save-export';
 import { Shell } from '../components/Shell';
 import { useHistory } from '../stores/history';
 import { useSession } from '../stores/session';
-import { useUi } from '../stores/ui';
 
 const KINDS = ['secret', 'version', 'deployment', 'secrets.imported', 'vault'];
 const ROW_HEIGHT = 38;
@@ -186,21 +186,8 @@ function EventTable({ events }: { events: HistoryEvent[] }) {
 
 function ExportButtons() {
   const filter = useHistory((state) => state.filter);
-  const toast = useUi((state) => state.toast);
-  const download = async (format: 'csv' | 'json') => {
-    try {
-      const file = await call('history.export', { filter, format });
-      const url = URL.createObjectURL(new Blob([file.content], { type: file.mimeType }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = file.fileName;
-      link.click();
-      window.setTimeout(() => URL.revokeObjectURL(url), 1000);
-      toast('success', `Exported ${file.fileName}`);
-    } catch (error) {
-      toast('error', errorMessage(error));
-    }
-  };
+  const download = (format: 'csv' | 'json') =>
+    saveExport(() => call('history.export', { filter, format }));
   return (
     <>
       <button className="button" onClick={() => void download('csv')} data-testid="export-csv">
