@@ -161,6 +161,11 @@ describe('Kubernetes clusters in the Hosts view', () => {
     expect(metadata['Lives in']).toContain('kubernetes · password');
     expect(metadata['Handling']).toContain('restart Deployment web after a change');
     await expectNoValuesInPage();
+
+    // The cluster cannot go while a secret's target names it; the dialog says so in place.
+    await hosts.open();
+    expect(await clusters.removeRefused('k3s')).toContain('still used by secret shop/db.password');
+    expect(await clusters.rows()).toHaveLength(1);
     base.expectNoConsoleErrors();
   });
 });

@@ -116,6 +116,19 @@ export class ClustersPage extends BasePage {
     await this.byTestId('confirm-remove-cluster').click();
     await this.byTestId('remove-cluster-dialog').waitFor({ state: 'detached' });
   }
+
+  /** Asks to remove, expecting a refusal: its message, the dialog left open and then closed. */
+  async removeRefused(name: string): Promise<string> {
+    await this.row(name).getByTestId('remove-cluster').click();
+    const dialog = this.byTestId('remove-cluster-dialog');
+    await dialog.getByTestId('confirm-remove-cluster').click();
+    const error = dialog.locator('.form-error');
+    await error.waitFor();
+    const text = (await error.textContent()) ?? '';
+    await this.page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    return text;
+  }
 }
 
 export class ClusterScanDialog extends ScanDialog {

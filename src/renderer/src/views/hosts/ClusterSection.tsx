@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { ClusterSummary } from '../../../../shared/cluster-api';
 import { call, errorMessage } from '../../api/client';
-import { Dialog, DialogActions } from '../../components/Dialog';
+import { ConfirmRemoveDialog } from '../../components/ConfirmRemoveDialog';
 import { FormError } from '../../components/Field';
 import { Icon } from '../../components/icons';
-import { useSubmit } from '../../components/use-submit';
 import { useClusters } from '../../stores/clusters';
 import { useSession } from '../../stores/session';
 import { useUi } from '../../stores/ui';
@@ -180,34 +179,23 @@ function ClusterRow(props: { cluster: ClusterSummary; onScan(): void; onRemove()
 function RemoveClusterDialog({ cluster, onClose }: { cluster: ClusterSummary; onClose(): void }) {
   const load = useClusters((state) => state.load);
   const toast = useUi((state) => state.toast);
-  const { submit, busy, error } = useSubmit(async () => {
-    await call('clusters.remove', { name: cluster.name });
-    await load();
-    toast('success', `Removed cluster ${cluster.name}`);
-    onClose();
-  });
   return (
-    <Dialog
+    <ConfirmRemoveDialog
       title="Remove cluster"
-      onClose={onClose}
       testId="remove-cluster-dialog"
-      footer={
-        <DialogActions
-          onCancel={onClose}
-          onConfirm={() => void submit()}
-          label="Remove"
-          tone="danger"
-          busy={busy}
-          testId="confirm-remove-cluster"
-        />
-      }
+      confirmTestId="confirm-remove-cluster"
+      remove={async () => {
+        await call('clusters.remove', { name: cluster.name });
+        await load();
+        toast('success', `Removed cluster ${cluster.name}`);
+      }}
+      onClose={onClose}
     >
       <p>
         Rekey forgets <strong className="mono">{cluster.name}</strong>
         {cluster.kubeconfig.kind === 'vault' ? ' and the kubeconfig it keeps for it' : ''}. Nothing
         changes in the cluster. Refused while a deployment or a secret&apos;s target names it.
       </p>
-      <FormError message={error} />
-    </Dialog>
+    </ConfirmRemoveDialog>
   );
 }

@@ -1,8 +1,6 @@
 import type { HostSummary } from '../../../../shared/model';
 import { call } from '../../api/client';
-import { Dialog, DialogActions } from '../../components/Dialog';
-import { FormError } from '../../components/Field';
-import { useSubmit } from '../../components/use-submit';
+import { ConfirmRemoveDialog } from '../../components/ConfirmRemoveDialog';
 import { useHosts } from '../../stores/hosts';
 import { useUi } from '../../stores/ui';
 
@@ -14,30 +12,18 @@ export function RemoveHostDialog({ host, onClose }: { host: HostSummary; onClose
   const load = useHosts((state) => state.load);
   const select = useHosts((state) => state.select);
   const toast = useUi((state) => state.toast);
-
-  const { submit, busy, error } = useSubmit(async () => {
-    await call('hosts.remove', { name: host.name });
-    select(null);
-    await load();
-    toast('success', `Removed host ${host.name}`);
-    onClose();
-  });
-
   return (
-    <Dialog
+    <ConfirmRemoveDialog
       title="Remove host"
-      onClose={onClose}
       testId="remove-host-dialog"
-      footer={
-        <DialogActions
-          onCancel={onClose}
-          onConfirm={() => void submit()}
-          label="Remove"
-          tone="danger"
-          busy={busy}
-          testId="confirm-remove-host"
-        />
-      }
+      confirmTestId="confirm-remove-host"
+      remove={async () => {
+        await call('hosts.remove', { name: host.name });
+        select(null);
+        await load();
+        toast('success', `Removed host ${host.name}`);
+      }}
+      onClose={onClose}
     >
       <p>
         Rekey forgets <strong className="mono">{host.name}</strong>
@@ -47,7 +33,6 @@ export function RemoveHostDialog({ host, onClose }: { host: HostSummary; onClose
           ? ': remove the public key from its authorized_keys yourself if it should not be used again.'
           : '.'}
       </p>
-      <FormError message={error} />
-    </Dialog>
+    </ConfirmRemoveDialog>
   );
 }
