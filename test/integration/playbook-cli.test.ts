@@ -60,6 +60,7 @@ describe('rekey playbook', () => {
     expect(row('synctv', 'jwt.secret')).toMatch(/medium\s+routine$/);
     expect(row('synctv', 'security.credential_encryption_key')).toMatch(/high\s+guarded$/);
     expect(row('synctv', 'security.opaque_server_setup_secret')).toMatch(/guarded$/);
+    expect(row('synctv-kubernetes', 'jwt.secret')).toMatch(/medium\s+routine$/);
     expect(row('livekit', 'api.secret')).toMatch(/medium\s+routine$/);
     expect(row('synapse', 'signing_key')).toMatch(/guarded$/);
     for (const id of ['postgresql', 'redis', 'generic-file']) {
@@ -72,6 +73,7 @@ describe('rekey playbook', () => {
     }[];
     expect(json.map((playbook) => playbook.id)).toEqual([
       'synctv',
+      'synctv-kubernetes',
       'livekit',
       'synapse',
       'postgresql',
