@@ -66,6 +66,7 @@ export class Vault {
   readonly #options: VaultOptions;
   readonly #fingerprintKey: Buffer;
   #redactor: Redactor | null = null;
+  #catchUpQueue: Promise<void> = Promise.resolve();
   readonly #fingerprints = new WeakMap<SecretValue, string>();
   #closed = false;
 
@@ -367,7 +368,18 @@ export class Vault {
     }
   }
 
-  async #catchUp(): Promise<void> {
+  /**
+   * Catch-ups of this object run one after the other: two readers in one process (the UI
+   * polling while a run records its steps) may both hold the shared lock, and two catch-ups
+   * reading the same new bytes would apply them twice (the second fails to authenticate).
+   */
+  #catchUp(): Promise<void> {
+    const next = this.#catchUpQueue.then(() => this.#catchUpNow());
+    this.#catchUpQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  async #catchUpNow(): Promise<void> {
     const identity = await identityOf(this.path);
     if (!identity) throw missingVault(this.path);
     const { position } = this.#journal;
