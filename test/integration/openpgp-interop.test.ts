@@ -14,12 +14,15 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as openpgp from 'openpgp';
 import {
   decryptStream,
   encryptStream,
   generateKeyPair,
   type DecryptWith,
 } from '../../src/main/backup/openpgp';
+import { encryptSeipdV1 } from '../../src/main/backup/openpgp-seipd-write';
+import { readFramedPacket } from '../helpers/openpgp-framing';
 
 /**
  * Interoperability with stock GnuPG 2.2 (Debian's `gnupg`): what Rekey writes, `gpg --decrypt`
@@ -146,7 +149,8 @@ describe('Rekey writes, GnuPG 2.2 reads', () => {
     const { stdout } = await gpgOk(['--list-packets', path], { passphrase: PASSPHRASE });
     const listing = stdout.toString();
     expect(listing).toMatch(/:symkey enc packet: version 4, cipher 9, aead 0/);
-    expect(listing).toMatch(/:encrypted data packet:\n\s+length: unknown\n\s+mdc_method: 2/);
+    // A message of one part has a definite length; a longer one, partial lengths ("unknown").
+    expect(listing).toMatch(/:encrypted data packet:\n\s+length: 50053\n\s+mdc_method: 2/);
     expect(listing).toMatch(/:literal data packet:/);
     expect(listing).not.toMatch(/compressed packet/);
     expect(listing).not.toMatch(/aead encrypted|aead [1-9]/i);
@@ -206,6 +210,99 @@ describe('Rekey writes, GnuPG 2.2 reads', () => {
       passphrase: KEY_PASSPHRASE,
     });
     expect(stdout.equals(plaintext)).toBe(true);
+  });
+});
+
+describe("Rekey's SEIPD writer at its part boundaries: gpg --decrypt gives the exact bytes", () => {
+  const SMALL = 9; // 512-byte parts, the smallest allowed: boundaries at small sizes
+  const P = 2 ** SMALL;
+  const sessionKey = randomBytes(32);
+  let pair: Awaited<ReturnType<typeof generateKeyPair>>;
+
+  beforeAll(async () => {
+    pair = await generateKeyPair({ name: 'Boundary Key' }); // no passphrase: nothing to ask
+    await gpgOk(['--import'], { stdin: Buffer.from(pair.privateKey) });
+  });
+
+  async function packet(plaintext: Buffer): Promise<Buffer> {
+    const out: Buffer[] = [];
+    const input = (async function* () {
+      for (let at = 0; at < plaintext.length; at += 300) yield plaintext.subarray(at, at + 300);
+    })();
+    for await (const chunk of encryptSeipdV1(input, sessionKey, {
+      algorithm: 'aes256',
+      partLog2: SMALL,
+    })) {
+      out.push(Buffer.from(chunk));
+    }
+    return Buffer.concat(out);
+  }
+
+  /**
+   * Sizes where the literal packet's body or the SEIPD packet's body is exactly a multiple of
+   * the part size or one past it (found by writing, not by formula), plus 0 and 1 byte.
+   */
+  async function boundarySizes(): Promise<number[]> {
+    const picked = new Map<string, number>();
+    for (let size = 0; size <= 2 * P + 32; size++) {
+      const seipdBody = readFramedPacket(await packet(Buffer.alloc(size))).body.length;
+      const literalBody = size + 6;
+      for (const [layer, length] of [
+        ['literal', literalBody],
+        ['seipd', seipdBody],
+      ] as const) {
+        const rest = length % P;
+        if (length >= P && rest <= 1) picked.set(`${layer} ${length - rest} +${rest}`, size);
+      }
+    }
+    return [0, 1, ...new Set(picked.values())].sort((a, b) => a - b);
+  }
+
+  async function keyPackets(to: { passphrase?: string; key?: string }): Promise<Uint8Array> {
+    return openpgp.encryptSessionKey({
+      data: sessionKey,
+      algorithm: 'aes256',
+      passwords: to.passphrase === undefined ? undefined : [to.passphrase],
+      encryptionKeys:
+        to.key === undefined ? undefined : [await openpgp.readKey({ armoredKey: to.key })],
+      format: 'binary',
+      config: { aeadProtect: false },
+    });
+  }
+
+  it('512-byte parts, passphrase and public key, every boundary of both packets', async () => {
+    const sizes = await boundarySizes();
+    expect(sizes.length).toBeGreaterThanOrEqual(2 + 8); // two boundaries x2 per packet
+    const toPassphrase = await keyPackets({ passphrase: PASSPHRASE });
+    const toKey = await keyPackets({ key: pair.publicKey });
+    for (const size of sizes) {
+      const plaintext = randomBytes(size);
+      const data = await packet(plaintext);
+      for (const [label, keys, passphrase] of [
+        ['passphrase', toPassphrase, PASSPHRASE],
+        ['key', toKey, undefined],
+      ] as const) {
+        const path = join(dir, `boundary-${label}-${size}.gpg`);
+        writeFileSync(path, Buffer.concat([keys, data]));
+        const { stdout } = await gpgOk(['--decrypt', path], passphrase ? { passphrase } : {});
+        expect(stdout.equals(plaintext), `${label}, ${size} bytes`).toBe(true);
+      }
+    }
+  }, 120_000);
+
+  it.each([
+    ['0 bytes', 0],
+    ['1 byte', 1],
+    ['a literal body of exactly one 1 MiB part', MiB - 6],
+    ['one part + 1', MiB - 5],
+  ])('encryptStream (1 MiB parts), passphrase and key: %s', async (_label, size) => {
+    const plaintext = randomBytes(size);
+    const byPassphrase = await encryptToFile(plaintext, { passphrase: PASSPHRASE });
+    const { stdout: one } = await gpgOk(['--decrypt', byPassphrase], { passphrase: PASSPHRASE });
+    expect(one.equals(plaintext)).toBe(true);
+    const byKey = await encryptToFile(plaintext, { recipients: [pair.publicKey] });
+    const { stdout: two } = await gpgOk(['--decrypt', byKey]);
+    expect(two.equals(plaintext)).toBe(true);
   });
 });
 

@@ -3,6 +3,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract, pack } from 'tar-stream';
 import { RekeyError } from '../../shared/errors';
+import { HashingPassThrough } from './hash-thread';
 
 /**
  * The tar stream inside a bundle. Entries are written one after the other with their size known
@@ -72,17 +73,24 @@ export function writeBundleTar(
     try {
       for (const entry of entries) {
         const source = await entry.open();
-        const measure = new Measure();
+        // Hashed on a hash thread: the entry's SHA-256 runs beside the encryption.
+        const measure = new HashingPassThrough('sha256');
         measure.on('data', () => onProgress?.(entry.name, measure.bytes));
         const sink = tar.entry({ name: entry.name, size: entry.size, mode: entry.mode ?? 0o600 });
-        await pipeline(source, measure, sink);
+        const sha256 = await pipeline(source, measure, sink).then(
+          () => measure.hash.digest(),
+          (error: unknown) => {
+            measure.hash.discard();
+            throw error;
+          },
+        );
         if (measure.bytes !== entry.size) {
           throw new RekeyError(
             'IO',
             `${entry.name} changed while it was bundled (${measure.bytes} bytes, expected ${entry.size})`,
           );
         }
-        done.push({ name: entry.name, size: entry.size, sha256: measure.hash.digest('hex') });
+        done.push({ name: entry.name, size: entry.size, sha256: sha256.toString('hex') });
       }
       const manifest = Buffer.from(`${JSON.stringify(describe(done), null, 2)}\n`, 'utf8');
       const manifestEntry = {

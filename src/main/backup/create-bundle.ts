@@ -1,13 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RekeyError } from '../../shared/errors';
 import type { Connector } from '../connectors/connector';
+import { BundleFileWriter } from './bundle-file';
 import { type BundleEntry, type WrittenEntry, bufferEntry, writeBundleTar } from './bundle-tar';
 import { type DatabaseSource, type PreparedDump, prepareDump } from './database-dump';
+import { HashingPassThrough } from './hash-thread';
 import { type EncryptTo, encryptStream } from './openpgp';
 import { SECRETS_DOCUMENT } from './secrets-document';
 
@@ -73,18 +73,6 @@ function bundleName(deployment: string, now: Date): string {
 /** Where a config file goes inside the bundle: `config/<host>/<path without the leading />`. */
 export function configEntryName(file: ConfigFileSource): string {
   return `config/${file.host}/${file.path.replace(/^\/+/, '')}`;
-}
-
-class HashAndCount extends Transform {
-  readonly hash = createHash('sha256');
-  bytes = 0;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    this.push(chunk);
-    done();
-  }
 }
 
 export async function createBundle(
@@ -155,12 +143,17 @@ export async function createBundle(
       },
     );
     const ciphertext = await encryptStream(tar, request.encryptTo);
-    const measure = new HashAndCount();
+    // SHA-256 and size of the encrypted file, hashed on a thread beside the encryption.
+    const measure = new HashingPassThrough('sha256');
     await Promise.all([
-      pipeline(ciphertext, measure, createWriteStream(partial, { mode: 0o600, flags: 'wx' })),
+      pipeline(ciphertext, measure, new BundleFileWriter(partial, 0o600)),
       written,
-    ]);
+    ]).catch((error: unknown) => {
+      measure.hash.discard(); // its thread goes, rather than waiting for a digest forever
+      throw error;
+    });
     deps.onProgress?.({ part: 'syncing', bytes: totalBytes, totalBytes });
+    const sha256 = (await measure.hash.digest()).toString('hex');
     const handle = await open(partial, 'r');
     try {
       await handle.sync();
@@ -172,7 +165,7 @@ export async function createBundle(
     return {
       file,
       size: measure.bytes,
-      sha256: measure.hash.digest('hex'),
+      sha256,
       entries: await written,
     };
   } catch (error) {

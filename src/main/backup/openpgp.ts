@@ -18,16 +18,22 @@ import {
   packetBody,
   readPacketHeader,
 } from './openpgp-seipd';
+import { encryptSeipdV1 } from './openpgp-seipd-write';
 
 /**
  * The OpenPGP layer of backup bundles, on openpgp.js v6.
  *
  * What we write must open with stock GnuPG 2.2 (`gpg --decrypt FILE | tar -x`), so every
  * message is: session key packets (passphrase and/or public keys) + one SEIPD v1 packet
- * (CFB + MDC, no AEAD), AES-256, no compression, binary. The session key is made here rather
- * than by openpgp.js: openpgp.js picks SEIPD v2 (AEAD) whenever every recipient key advertises
- * it, and falls back to AES-128 when a recipient does not list AES-256; a session key given
- * explicitly without an AEAD algorithm pins both choices.
+ * (CFB + MDC, no AEAD), AES-256, no compression, binary.
+ *
+ * Encryption is split. openpgp.js makes the key packets, the real protocol with keys: SKESK v4
+ * with an iterated+salted S2K for the passphrase, PKESK v3 for each recipient's public key,
+ * around a session key made here (so that openpgp.js never chooses the cipher: it would pick
+ * AES-128 for a recipient that does not list AES-256, and its `encrypt` SEIPD v2 for keys that
+ * advertise AEAD). The SEIPD v1 packet is written by openpgp-seipd-write.ts with OpenSSL's
+ * AES-CFB and SHA-1: openpgp.js's web-stream encryption ran at half of gpg's speed, and
+ * bundles are gigabytes.
  *
  * Decryption streams, with bounded memory. openpgp.js holds a whole SEIPD v1 message in memory
  * before releasing a byte unless `allowUnauthenticatedStream` is set, and with it set, a
@@ -60,6 +66,12 @@ const READ_CONFIG: openpgp.PartialConfig = {
 
 const SESSION_KEY_ALGORITHM = 'aes256';
 const SESSION_KEY_BYTES = 32;
+/**
+ * Ciphertext buffered ahead of its reader: two 1 MiB parts, so the next part is encrypted while
+ * the last one is being written (with the default 16 KiB, each 1 MiB part would wait for the
+ * write of the one before).
+ */
+const ENCRYPT_BUFFER_BYTES = 2 * 1024 * 1024;
 
 export interface EncryptTo {
   passphrase?: string;
@@ -86,31 +98,34 @@ export async function encryptStream(plaintext: Readable, to: EncryptTo): Promise
     );
   }
   const encryptionKeys = await Promise.all(recipients.map(readRecipient));
+  // The session key is made here (see the module comment); openpgp.js wraps it in the key
+  // packets: SKESK v4 (iterated+salted S2K) and PKESK v3, as WRITE_CONFIG has it.
+  const sessionKey = randomBytes(SESSION_KEY_BYTES);
   const source = new ByteSource(plaintext);
-  let encrypted: ReadableStream<Uint8Array>;
+  let keyPackets: Uint8Array;
   try {
-    const message = await openpgp.createMessage({ binary: source.webStream(), format: 'binary' });
-    encrypted = (await openpgp.encrypt({
-      message,
+    keyPackets = await openpgp.encryptSessionKey({
+      data: sessionKey,
+      algorithm: SESSION_KEY_ALGORITHM,
       passwords: passphrase === undefined ? undefined : [passphrase],
       encryptionKeys,
-      sessionKey: { data: randomBytes(SESSION_KEY_BYTES), algorithm: SESSION_KEY_ALGORITHM },
       format: 'binary',
       config: WRITE_CONFIG,
-    })) as ReadableStream<Uint8Array>;
+    });
   } catch (error) {
     source.close();
-    throw (
-      source.failure() ??
-      new RekeyError('INTERNAL', 'Could not encrypt the backup bundle', { cause: error })
-    );
+    throw new RekeyError('INTERNAL', 'Could not encrypt the backup bundle', { cause: error });
   }
+  const message = (async function* () {
+    yield keyPackets;
+    yield* encryptSeipdV1(source.chunks(), sessionKey, { algorithm: SESSION_KEY_ALGORITHM });
+  })();
   const mapError = (error: unknown): RekeyError =>
     source.failure() ??
     (isRekeyError(error)
       ? error
       : new RekeyError('INTERNAL', 'Could not encrypt the backup bundle', { cause: error }));
-  return toNodeReadable(webChunks(encrypted), mapError, () => source.close()).data;
+  return toNodeReadable(message, mapError, () => source.close(), ENCRYPT_BUFFER_BYTES).data;
 }
 
 export interface DecryptWith {
@@ -665,6 +680,7 @@ function toNodeReadable(
   chunks: AsyncGenerator<Uint8Array>,
   mapError: (error: unknown) => RekeyError,
   abort: () => void,
+  highWaterMark?: number,
 ): DecryptedStream {
   let settled = false;
   let resolve!: () => void;
@@ -681,6 +697,7 @@ function toNodeReadable(
     else resolve();
   };
   const data = new Readable({
+    highWaterMark,
     read() {
       void (async () => {
         try {
