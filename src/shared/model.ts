@@ -75,12 +75,25 @@ export function isTargetFormat(name: string): name is TargetFormat {
   return (TARGET_FORMATS as readonly string[]).includes(name);
 }
 
+/**
+ * A config file kept whole in one key of a Kubernetes Secret (Synapse's homeserver.yaml,
+ * LiveKit's keys.yaml): the format of the file and the key path of the value inside it. Only
+ * on a `kubernetes` target, whose `key` then names the Secret key that holds the file.
+ */
+export const INNER_FORMATS = ['dotenv', 'yaml', 'json', 'toml'] as const;
+export const innerTargetSchema = z.strictObject({
+  format: z.enum(INNER_FORMATS),
+  key: z.string().min(1).max(512),
+});
+export type InnerTarget = z.infer<typeof innerTargetSchema>;
+
 /** Where a secret lives on a host; the connectors issue gives these their full shape. */
 export const targetSchema = z.strictObject({
   host: z.string().min(1).max(128),
   path: z.string().min(1).max(4096),
   format: z.string().min(1).max(32),
   key: z.string().max(512),
+  inner: innerTargetSchema.optional(),
 });
 export type Target = z.infer<typeof targetSchema>;
 
@@ -162,6 +175,8 @@ export const secretSummarySchema = z.strictObject({
   tags: z.array(z.string()),
   currentFingerprint: z.string().nullable(),
   updatedAt: z.string(),
+  /** Reminders snoozed until `until` (absent or null: not snoozed now). */
+  snooze: z.strictObject({ until: z.string(), reason: z.string() }).nullable().optional(),
 });
 export type SecretSummary = z.infer<typeof secretSummarySchema>;
 

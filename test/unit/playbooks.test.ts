@@ -63,7 +63,9 @@ describe('built-in playbooks', () => {
       'synctv',
       'synctv-kubernetes',
       'livekit',
+      'livekit-kubernetes',
       'synapse',
+      'synapse-kubernetes',
       'postgresql',
       'redis',
       'generic-file',
@@ -123,6 +125,7 @@ describe('built-in playbooks', () => {
       'synctv-kubernetes/security.opaque_server_setup_secret',
       'synctv-kubernetes/bootstrap.root_password',
       'synapse/signing_key',
+      'synapse-kubernetes/signing_key',
     ]);
   });
 
@@ -150,6 +153,46 @@ describe('built-in playbooks', () => {
       expect.objectContaining({ path: '${namespace}/${secret_name}', key: 'SYNCTV_JWT_SECRET' }),
     ]);
   });
+
+  it.each([
+    // The database password needs ALTER ROLE on a host with psql: it stays with compose.
+    ['livekit', 'livekit-kubernetes', []],
+    ['synapse', 'synapse-kubernetes', ['database.password']],
+  ] as const)(
+    'rotate %s on Kubernetes by the same rules, values inside config files kept in Secrets',
+    (composeId, kubeId, hostOnly) => {
+      const compose = builtinPlaybook(composeId) as Playbook;
+      const kube = builtinPlaybook(kubeId) as Playbook;
+      expect(kube.service).toBe(compose.service);
+      expect(kube.secrets.map((secret) => secret.name)).toEqual(
+        compose.secrets
+          .map((secret) => secret.name)
+          .filter((name) => !hostOnly.includes(name as never)),
+      );
+      for (const secret of kube.secrets) {
+        const twin = compose.secrets.find((candidate) => candidate.name === secret.name);
+        const facts = (s: typeof secret) => [
+          s.generator,
+          s.difficulty,
+          s.guarded,
+          s.policy,
+          s.tags,
+        ];
+        expect(facts(secret), secret.name).toEqual(facts(twin as typeof secret));
+        expect(secret.targets.every((target) => target.format === 'kubernetes')).toBe(true);
+        const restarts = secret.steps.filter((step) => step.kind === 'restart');
+        expect(restarts.length, secret.name).toBeGreaterThan(0);
+        expect(restarts.every((step) => step.via === 'kubernetes')).toBe(true);
+        // A YAML key of the compose file is the same key inside the file kept in the Secret.
+        for (const target of twin?.targets ?? []) {
+          if (target.format !== 'yaml') continue;
+          const inner = secret.targets.map((candidate) => candidate.inner?.key);
+          const key = (target.key ?? '').replace(/^keys\./, '');
+          expect(inner, `${secret.name} ${target.key}`).toContain(key);
+        }
+      }
+    },
+  );
 
   it('rotate the SyncTV credential key only through the migration flow of the hardening guide', () => {
     const key = secretOf('synctv', 'security.credential_encryption_key');
@@ -600,6 +643,29 @@ describe('playbook rules', () => {
     expect(problems(withMode)).toEqual([
       'demo.yaml:24: secrets[0].targets[0].mode: a Kubernetes Secret key has no file mode: leave mode out',
     ]);
+    // A config file kept whole in a Secret key: the value's key path is checked by its format.
+    const withInner = (inner: string, target = kube('prod/app', 'homeserver.yaml')) =>
+      target.replace(
+        '        key: homeserver.yaml',
+        `        key: homeserver.yaml\n        inner: ${inner}`,
+      );
+    expect(problems(withInner('{ format: yaml, key: database.args.password }'))).toEqual([]);
+    expect(problems(withInner('{ format: yaml, key: "a..b" }'))[0]).toMatch(
+      /^demo\.yaml:24: secrets\[0\]\.targets\[0\]\.inner: /,
+    );
+    expect(problems(withInner('{ format: dotenv, key: "NOT VALID" }'))[0]).toContain(
+      'a dotenv key is a variable name',
+    );
+    expect(problems(withInner('{ format: file, key: x }'))[0]).toMatch(/inner\.format/);
+    const onHost = HEADER.replace(
+      '        key: ',
+      '        inner: { format: yaml, key: a }\n        key: ',
+    );
+    expect(problems(onHost)).toContainEqual(
+      expect.stringContaining(
+        'inner: only a kubernetes target holds a config file in a Secret key: leave inner out',
+      ),
+    );
     expect(
       problems(
         withSteps(

@@ -1,8 +1,10 @@
 import genericFile from '../../../resources/playbooks/generic-file.yaml?raw';
 import livekit from '../../../resources/playbooks/livekit.yaml?raw';
+import livekitKubernetes from '../../../resources/playbooks/livekit-kubernetes.yaml?raw';
 import postgresql from '../../../resources/playbooks/postgresql.yaml?raw';
 import redis from '../../../resources/playbooks/redis.yaml?raw';
 import synapse from '../../../resources/playbooks/synapse.yaml?raw';
+import synapseKubernetes from '../../../resources/playbooks/synapse-kubernetes.yaml?raw';
 import synctv from '../../../resources/playbooks/synctv.yaml?raw';
 import synctvKubernetes from '../../../resources/playbooks/synctv-kubernetes.yaml?raw';
 import { RekeyError } from '../../shared/errors';
@@ -17,7 +19,9 @@ export const BUILTIN_PLAYBOOK_FILES: Readonly<Record<string, string>> = {
   'synctv.yaml': synctv,
   'synctv-kubernetes.yaml': synctvKubernetes,
   'livekit.yaml': livekit,
+  'livekit-kubernetes.yaml': livekitKubernetes,
   'synapse.yaml': synapse,
+  'synapse-kubernetes.yaml': synapseKubernetes,
   'postgresql.yaml': postgresql,
   'redis.yaml': redis,
   'generic-file.yaml': genericFile,

@@ -53,12 +53,23 @@ async function previewTarget(
     const message = error instanceof Error ? error.message : String(error);
     return { ...base, diff: [], note: context.redact(message) };
   }
-  const format = formatByName(target.format);
+  const missing = `${target.key} is not set yet: it will be added`;
+  return previewInText(base, text, { format: target.format, key: target.key, missing }, context);
+}
+
+/** The change of one value in a config file's text, values shown as placeholders. */
+function previewInText(
+  base: Pick<TargetPreview, 'host' | 'path' | 'key'>,
+  text: string,
+  { format: formatName, key, missing }: { format: string; key: string; missing: string },
+  context: PreviewContext,
+): TargetPreview {
+  const format = formatByName(formatName);
   try {
-    const current = format.get(text, target.key);
+    const current = format.get(text, key);
     // A stand-in value of the same shape shows how the line will look; it is never stored.
     const stand = `rekey${randomBytes(12).toString('hex')}`;
-    const changed = format.set(text, target.key, stand);
+    const changed = format.set(text, key, stand);
     const hide = (line: string) => {
       let shown = line.replaceAll(stand, NEW);
       if (current) shown = shown.replaceAll(current, CURRENT);
@@ -67,7 +78,7 @@ async function previewTarget(
     return {
       ...base,
       diff: lineDiff(text, changed).map(hide),
-      note: current === undefined ? `${target.key} is not set yet: it will be added` : null,
+      note: current === undefined ? missing : null,
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -99,6 +110,19 @@ async function previewKubeTarget(
         diff: [header, added],
         note: `${ref.key} is not set yet: it will be added`,
       };
+    }
+    if (target.inner) {
+      const inFile = previewInText(
+        base,
+        held.value.toString('utf8'),
+        {
+          ...target.inner,
+          // The write refuses a value the file does not set yet (see writeKubeKey).
+          missing: `${target.inner.key} is not set in ${ref.key}: the write will refuse it`,
+        },
+        context,
+      );
+      return { ...inFile, diff: [header, ...inFile.diff] };
     }
     return { ...base, diff: [header, `-${ref.key}: ${CURRENT}`, added], note: null };
   } catch (error) {

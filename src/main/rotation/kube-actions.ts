@@ -1,4 +1,5 @@
 import { RekeyError, isRekeyError } from '../../shared/errors';
+import { formatByName } from '../formats';
 import type { KubeCluster } from '../kube/kube-client';
 import { type KubeSecretKeyRef, parseSecretKeyRef } from '../kube/secret-ref';
 import type { PlannedAction, PlannedTarget } from '../vault/rotation-records';
@@ -54,10 +55,11 @@ export async function resolveKubeTarget(
 ): Promise<ResolvedTarget> {
   const { cluster, namespace } = await context.cluster(target.host);
   const ref = parseSecretKeyRef(`${target.path}#${target.key}`, namespace);
+  const inner = target.inner ? `${target.inner.key} in ` : '';
   return {
     cluster,
     ref,
-    where: `key ${ref.key} of Secret ${ref.namespace}/${ref.name} on ${target.host}`,
+    where: `${inner}key ${ref.key} of Secret ${ref.namespace}/${ref.name} on ${target.host}`,
   };
 }
 
@@ -74,17 +76,52 @@ export async function readKubeKey(
   }
 }
 
-/** The value a target holds now; undefined when the Secret or the key is missing. */
+/** The Secret key's bytes as a target reads them: the key itself, or the value in its file. */
+function valueIn(target: PlannedTarget, bytes: Buffer, where: string): string | undefined {
+  const text = bytes.toString('utf8');
+  if (!target.inner) return text;
+  try {
+    return formatByName(target.inner.format).get(text, target.inner.key);
+  } catch (error) {
+    throw inFile(error, where);
+  }
+}
+
+/** The Secret key's new bytes with `value` in place, every other byte of a file kept. */
+function withValue(target: PlannedTarget, bytes: Buffer, value: string, where: string): Buffer {
+  if (!target.inner) return Buffer.from(value, 'utf8');
+  try {
+    return Buffer.from(
+      formatByName(target.inner.format).set(bytes.toString('utf8'), target.inner.key, value),
+      'utf8',
+    );
+  } catch (error) {
+    throw inFile(error, where);
+  }
+}
+
+/** A format error names the file only as text: say which Secret key held it. */
+function inFile(error: unknown, where: string): unknown {
+  if (!isRekeyError(error)) return error;
+  return new RekeyError(error.code, `${where}: ${error.message}`);
+}
+
+/** The value a target holds now; undefined when the Secret, the key or the value is missing. */
 export async function heldKubeValue(
   target: PlannedTarget,
   context: Pick<StepContext, 'cluster'>,
 ): Promise<string | undefined> {
-  const { cluster, ref } = await resolveKubeTarget(target, context);
+  const { cluster, ref, where } = await resolveKubeTarget(target, context);
   const held = await readKubeKey(cluster, ref);
-  return held?.value?.toString('utf8') ?? undefined;
+  return held?.value ? valueIn(target, held.value, where) : undefined;
 }
 
-/** Sets the key (adding it, or the Secret, when missing) unless it already holds `value`. */
+/**
+ * Sets the value: the key (adding it, or the Secret, when missing), or the value inside the
+ * file the key holds (which must be there: a missing file is a wrong target, a missing value
+ * in it is refused too, as an undo could not take an added value out again). Nothing is
+ * written when the target already holds `value`.
+ */
 export async function writeKubeKey(
   target: PlannedTarget,
   value: string,
@@ -92,13 +129,26 @@ export async function writeKubeKey(
 ): Promise<KubeStepResult> {
   const { cluster, ref, where } = await resolveKubeTarget(target, context);
   const held = await readKubeKey(cluster, ref);
-  if (held?.value && sameValue(held.value.toString('utf8'), value)) {
+  const current = held?.value ? valueIn(target, held.value, where) : undefined;
+  if (current !== undefined && sameValue(current, value)) {
     // Already in place (a resumed run): nothing to write, so nothing of ours to undo by version.
     return { detail: `${where} already holds it` };
   }
+  if (target.inner && (!held?.value || current === undefined)) {
+    const missing = held?.value
+      ? `${target.inner.key} is not set in it`
+      : held
+        ? 'the Secret has no such key'
+        : 'there is no such Secret';
+    throw new RekeyError(
+      'NOT_FOUND',
+      `${where}: ${missing}. Rekey changes a value inside a config file kept in a Secret only ` +
+        'where the file already sets it; add it there first.',
+    );
+  }
   const written = await cluster.writeKey(
     ref,
-    Buffer.from(value, 'utf8'),
+    withValue(target, held?.value ?? Buffer.alloc(0), value, where),
     held ? { expectedResourceVersion: held.resourceVersion } : { create: true },
   );
   const created = held === null ? 'secret' : held.value === null ? 'key' : null;
@@ -134,20 +184,26 @@ export async function undoKubeWrite(
   const { cluster, ref, where } = await resolveKubeTarget(target, context);
   const written = parseMarker(backupPath);
   const held = await readKubeKey(cluster, ref);
-  const holdsNew = held?.value != null && sameValue(held.value.toString('utf8'), values.pending);
+  const heldValue = held?.value ? valueIn(target, held.value, where) : undefined;
+  const holdsNew = heldValue !== undefined && sameValue(heldValue, values.pending);
+  const putBack = (bytes: Buffer) => withValue(target, bytes, values.current, where);
   if (!written) {
     // No write of ours on record: it failed, was cut short, or found the value already there.
-    if (!held || !holdsNew) return `${where} does not hold the new value`;
-    await cluster.writeKey(ref, Buffer.from(values.current, 'utf8'), {
+    if (!held?.value || !holdsNew) return `${where} does not hold the new value`;
+    await cluster.writeKey(ref, putBack(held.value), {
       expectedResourceVersion: held.resourceVersion,
     });
     return `the old value is back in ${where}`;
   }
   const untouched = held?.resourceVersion === written.resourceVersion;
-  if (!held || !holdsNew)
+  if (!held?.value || !holdsNew)
     throw changedSince(where, written.resourceVersion, held?.resourceVersion ?? null);
   const expected = { expectedResourceVersion: held.resourceVersion };
-  const others = untouched ? '' : ' (other keys changed since are kept)';
+  const others = untouched
+    ? ''
+    : target.inner
+      ? ' (other changes to the Secret and to the file since are kept)'
+      : ' (other keys changed since are kept)';
   if (written.created === 'secret' && untouched) {
     await cluster.restoreSecret(ref.namespace, ref.name, {
       previous: null,
@@ -162,14 +218,15 @@ export async function undoKubeWrite(
     await cluster.writeSecret(ref.namespace, ref.name, rest, expected);
     return `removed ${where}, which the rotation added${others}`;
   }
-  await cluster.writeKey(ref, Buffer.from(values.current, 'utf8'), expected);
+  await cluster.writeKey(ref, putBack(held.value), expected);
   return `the old value is back in ${where}${others}`;
 }
 
 /** What a person does when the undo of a Kubernetes write fails. */
 export function manualKubeUndo(target: PlannedTarget): string {
   return (
-    `look at key ${target.key} of Secret ${target.path} on ${target.host}: if the value there ` +
+    `look at ${target.inner ? `${target.inner.key} in ` : ''}key ${target.key} of Secret ` +
+    `${target.path} on ${target.host}: if the value there ` +
     "is not meant to stay, set it back to the secret's current value (rekey secret reveal) " +
     'and restart the workloads that read it'
   );

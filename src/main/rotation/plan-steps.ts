@@ -73,6 +73,9 @@ export function plannedTarget(secret: PlaybookSecret, id: string, binding: Bindi
     format: target.format,
     key: target.key === undefined ? '' : plain(target.key, binding),
     mode: target.mode === undefined ? null : Number.parseInt(target.mode, 8),
+    ...(target.inner && {
+      inner: { format: target.inner.format, key: plain(target.inner.key, binding) },
+    }),
   };
 }
 

@@ -7,7 +7,8 @@ import type { PlannedAction, PlannedCheck, PlannedTarget } from '../vault/rotati
 
 export function describeTarget(target: PlannedTarget): string {
   if (target.format === 'kubernetes') {
-    return `key ${target.key} of Secret ${target.path} on ${target.host}`;
+    const inner = target.inner ? `${target.inner.key} in ` : '';
+    return `${inner}key ${target.key} of Secret ${target.path} on ${target.host}`;
   }
   const key = target.key ? ` ${target.key} in` : '';
   return `${key} ${target.path} on ${target.host}`.trim();

@@ -176,6 +176,7 @@ function targetsProcedure(secret: SecretRecord): SecretProcedure {
       format: target.format,
       key: target.key,
       mode: null,
+      ...(target.inner && { inner: target.inner }),
     };
   });
   return {

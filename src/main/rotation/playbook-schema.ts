@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isRekeyError } from '../../shared/errors';
 import {
+  INNER_FORMATS,
   difficultySchema,
   generatorSpecSchema,
   policySchema,
@@ -69,10 +70,22 @@ const targetSchema = z
       .optional(),
     /** Keys older releases of the service use for the same value, so discovery knows them. */
     aliases: z.array(plainTemplate).max(8).optional(),
+    /**
+     * `kubernetes` only: the Secret key holds a whole config file (`key: homeserver.yaml`),
+     * and the value is at `inner.key` inside it, in `inner.format`.
+     */
+    inner: z.strictObject({ format: z.enum(INNER_FORMATS), key: plainTemplate }).optional(),
   })
   .superRefine((target, context) => {
     const pathProblem = targetPathProblem(target.format, target.path);
     if (pathProblem) context.addIssue({ code: 'custom', path: ['path'], message: pathProblem });
+    if (target.inner !== undefined) {
+      const problem =
+        target.format === 'kubernetes'
+          ? keyProblem(target.inner.format, target.inner.key)
+          : 'only a kubernetes target holds a config file in a Secret key: leave inner out';
+      if (problem) context.addIssue({ code: 'custom', path: ['inner'], message: problem });
+    }
     if (target.format === 'kubernetes' && target.mode !== undefined) {
       context.addIssue({
         code: 'custom',

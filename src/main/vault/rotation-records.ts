@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deploymentNameSchema, targetFormatSchema } from '../../shared/model';
+import { deploymentNameSchema, innerTargetSchema, targetFormatSchema } from '../../shared/model';
 
 /**
  * Rotation runs as the vault keeps them. A run's plan is stored whole when it starts, so that
@@ -27,6 +27,8 @@ export const plannedTargetSchema = z.strictObject({
   key: text,
   /** Mode for a file the write creates, e.g. 0o600. */
   mode: z.number().int().min(0).max(0o7777).nullable(),
+  /** Kubernetes only: the value sits inside the config file held in the Secret key. */
+  inner: innerTargetSchema.optional(),
 });
 export type PlannedTarget = z.infer<typeof plannedTargetSchema>;
 
