@@ -114,7 +114,11 @@ export const clusterAdoptResultSchema = adoptResultSchema;
 
 export const clusterMethods = {
   list: z.strictObject({}),
-  contexts: z.strictObject({ kubeconfig: kubeconfigInputSchema }),
+  /** The contexts of a kubeconfig given, or of the one a cluster of the vault has. */
+  contexts: z.union([
+    z.strictObject({ kubeconfig: kubeconfigInputSchema }),
+    z.strictObject({ cluster: hostNameSchema }),
+  ]),
   add: z.strictObject({
     name: hostNameSchema,
     kubeconfig: kubeconfigInputSchema,

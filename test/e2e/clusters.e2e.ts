@@ -162,8 +162,19 @@ describe('Kubernetes clusters in the Hosts view', () => {
     expect(metadata['Handling']).toContain('restart Deployment web after a change');
     await expectNoValuesInPage();
 
-    // The cluster cannot go while a secret's target names it; the dialog says so in place.
+    // Editing keeps the name and the kubeconfig file; the context and namespace change.
     await hosts.open();
+    const edited = await clusters.edit('k3s', { context: 'k3s-other', namespace: 'tools' });
+    expect(edited).toEqual({
+      contexts: ['k3s-shop', 'k3s-other'],
+      chosen: 'k3s-shop',
+      nameEditable: false,
+    });
+    await expect
+      .poll(() => clusters.rows())
+      .toEqual([{ name: 'k3s', context: 'k3s-other', namespace: 'tools (set here)', kubeconfig }]);
+
+    // The cluster cannot go while a secret's target names it; the dialog says so in place.
     expect(await clusters.removeRefused('k3s')).toContain('still used by secret shop/db.password');
     expect(await clusters.rows()).toHaveLength(1);
     base.expectNoConsoleErrors();

@@ -80,9 +80,11 @@ export function clusterMethods(session: AppSession): Pick<Implementation, Cluste
       const vault = await unlocked();
       return Promise.all([...vault.state.clusters.values()].map(summary));
     },
-    'clusters.contexts': async ({ kubeconfig }) => {
+    'clusters.contexts': async (input) => {
       const loaded = await loadKubeconfig(
-        kubeconfig.kind === 'path' ? kubeconfig : { kind: 'vault', text: kubeconfig.text },
+        'cluster' in input
+          ? stored(findCluster((await unlocked()).state, input.cluster))
+          : input.kubeconfig,
       );
       return loaded.contexts.map((context) => ({ ...context }));
     },

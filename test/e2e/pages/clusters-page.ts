@@ -9,8 +9,8 @@ import { ScanDialog } from './scan-dialog';
  *
  * Test ids: clusters, add-cluster-button, clusters-empty, cluster-rows (rows carry
  * data-cluster), cluster-kubeconfig, test-cluster, cluster-test-result (data-outcome),
- * scan-cluster, remove-cluster, remove-cluster-dialog, confirm-remove-cluster;
- * cluster-dialog: cluster-name, kubeconfig-source-path / kubeconfig-source-vault (radios), kubeconfig-path
+ * edit-cluster, scan-cluster, remove-cluster, remove-cluster-dialog, confirm-remove-cluster;
+ * cluster-dialog: cluster-name, kubeconfig-source-keep / -path / -vault (radios), kubeconfig-path
  * (input), kubeconfig-text, read-contexts, cluster-context, cluster-namespace, save-cluster;
  * cluster-scan-dialog: scan-namespace, scan-findings (tbody data-secret, rows data-path and
  * data-key), secret-workloads, finding-workloads, plus the scan dialog's ids.
@@ -74,6 +74,32 @@ export class ClustersPage extends BasePage {
     await this.dialog.waitFor({ state: 'detached', timeout: ANSWER_TIMEOUT_MS });
     await this.row(input.name).waitFor();
     return contexts;
+  }
+
+  /**
+   * "Edit…" on a row: keeps the kubeconfig, reads its contexts (offered with the current one
+   * chosen), picks `context` and sets the namespace (empty: the context's). Returns the
+   * contexts offered and which was chosen when the list came.
+   */
+  async edit(
+    name: string,
+    input: { context: string; namespace: string },
+  ): Promise<{ contexts: string[]; chosen: string; nameEditable: boolean }> {
+    await this.row(name).getByTestId('edit-cluster').click();
+    await this.dialog.waitFor();
+    const nameEditable = await this.dialog.getByTestId('cluster-name').isEditable();
+    await this.dialog.getByTestId('read-contexts').click();
+    const select = this.dialog.getByTestId('cluster-context');
+    await select.waitFor({ timeout: ANSWER_TIMEOUT_MS });
+    const contexts = await select
+      .locator('option')
+      .evaluateAll((options) => options.map((option) => option.getAttribute('value') ?? ''));
+    const chosen = await select.inputValue();
+    await select.selectOption(input.context);
+    await this.dialog.getByTestId('cluster-namespace').fill(input.namespace);
+    await this.dialog.getByTestId('save-cluster').click();
+    await this.dialog.waitFor({ state: 'detached', timeout: ANSWER_TIMEOUT_MS });
+    return { contexts, chosen, nameEditable };
   }
 
   async rows(): Promise<ClusterRow[]> {

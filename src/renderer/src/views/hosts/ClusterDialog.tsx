@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import type { MethodInput, MethodOutput } from '../../../../shared/api';
+import type { ClusterSummary } from '../../../../shared/cluster-api';
 import { hostNameSchema } from '../../../../shared/model';
 import { call, errorMessage } from '../../api/client';
 import { Dialog, DialogActions } from '../../components/Dialog';
@@ -8,52 +9,56 @@ import { useSubmit } from '../../components/use-submit';
 import { useClusters } from '../../stores/clusters';
 import { useHosts } from '../../stores/hosts';
 import { useUi } from '../../stores/ui';
+import { KubeconfigFields, type KubeconfigSource, kubeconfigOf } from './KubeconfigFields';
 
 /**
- * "Add cluster": a kubeconfig (a file on this machine whose path the vault keeps, or pasted
- * text the vault keeps encrypted), one of its contexts, and optionally a namespace of its own.
- * The pasted text lives in this dialog only until it is sent; it never comes back.
+ * "Add cluster" and "Edit cluster": a kubeconfig (a file on this machine whose path the vault
+ * keeps, or pasted text the vault keeps encrypted), one of its contexts, and optionally a
+ * namespace of its own. Editing keeps the name (deployments and targets use it) and, unless
+ * another is given, the kubeconfig. Pasted text lives in this dialog only until it is sent;
+ * it never comes back.
  */
 
-type Kubeconfig = MethodInput<'clusters.contexts'>['kubeconfig'];
 type KubeContext = MethodOutput<'clusters.contexts'>[number];
+type ContextsInput = MethodInput<'clusters.contexts'>;
 
-function kubeconfigOf(source: 'path' | 'vault', path: string, text: string): Kubeconfig | null {
-  if (source === 'path')
-    return path.trim().startsWith('/') ? { kind: 'path', path: path.trim() } : null;
-  return text.trim() ? { kind: 'vault', text } : null;
-}
-
-export function ClusterDialog({ onClose }: { onClose(): void }) {
+export function ClusterDialog({ cluster, onClose }: { cluster?: ClusterSummary; onClose(): void }) {
   const loadClusters = useClusters((state) => state.load);
   const loadHosts = useHosts((state) => state.load);
   const toast = useUi((state) => state.toast);
-  const [name, setName] = useState('');
-  const [source, setSource] = useState<'path' | 'vault'>('path');
+  const editing = cluster !== undefined;
+  const [name, setName] = useState(cluster?.name ?? '');
+  const [source, setSource] = useState<KubeconfigSource>(editing ? 'keep' : 'path');
   const [path, setPath] = useState('');
   const [text, setText] = useState('');
   const [contexts, setContexts] = useState<KubeContext[] | null>(null);
-  const [context, setContext] = useState('');
-  const [namespace, setNamespace] = useState('');
+  const [context, setContext] = useState(cluster?.context ?? '');
+  const [namespace, setNamespace] = useState(cluster?.namespaceOverride ?? '');
   const [reading, setReading] = useState(false);
   const [readError, setReadError] = useState<string | null>(null);
   const contextId = useId();
   const kubeconfig = kubeconfigOf(source, path, text);
+  const contextsFrom: ContextsInput | null = kubeconfig
+    ? { kubeconfig }
+    : source === 'keep' && cluster
+      ? { cluster: cluster.name }
+      : null;
 
   const forgetContexts = () => {
     setContexts(null);
-    setContext('');
+    setContext(cluster?.context ?? '');
     setReadError(null);
   };
 
   const readContexts = async () => {
-    if (!kubeconfig || reading) return;
+    if (!contextsFrom || reading) return;
     setReading(true);
     setReadError(null);
     try {
-      const found = await call('clusters.contexts', { kubeconfig });
+      const found = await call('clusters.contexts', contextsFrom);
       setContexts(found);
-      setContext((found.find((item) => item.current) ?? found[0])?.name ?? '');
+      const kept = found.find((item) => item.name === context);
+      setContext((kept ?? found.find((item) => item.current) ?? found[0])?.name ?? '');
     } catch (failure) {
       setContexts(null);
       setReadError(errorMessage(failure));
@@ -63,6 +68,17 @@ export function ClusterDialog({ onClose }: { onClose(): void }) {
   };
 
   const { submit, busy, error } = useSubmit(async (fail) => {
+    if (cluster) {
+      const updated = await call('clusters.update', {
+        name: cluster.name,
+        ...(kubeconfig ? { kubeconfig } : {}),
+        ...(context && context !== cluster.context ? { context } : {}),
+        namespace: namespace.trim() || null,
+      });
+      await loadClusters();
+      toast('success', `Saved cluster ${updated.name} (context ${updated.context})`);
+      return onClose();
+    }
     const parsedName = hostNameSchema.safeParse(name.trim());
     if (!parsedName.success)
       return fail(`Name: ${parsedName.error.issues[0]?.message ?? 'invalid'}`);
@@ -84,109 +100,68 @@ export function ClusterDialog({ onClose }: { onClose(): void }) {
     onClose();
   });
 
+  const keep = cluster
+    ? cluster.kubeconfig.kind === 'path'
+      ? `The file ${cluster.kubeconfig.path}`
+      : 'The kubeconfig kept in the vault'
+    : null;
+
   return (
     <Dialog
-      title="Add cluster"
+      title={editing ? `Edit cluster ${cluster.name}` : 'Add cluster'}
       onClose={onClose}
       testId="cluster-dialog"
       footer={
         <DialogActions
           onCancel={onClose}
           onConfirm={() => void submit()}
-          label="Add cluster"
+          label={editing ? 'Save' : 'Add cluster'}
           busy={busy}
           testId="save-cluster"
         />
       }
     >
       <div className="stack">
-        <Field label="Name" hint="Used like a host name: deployments and targets name it">
+        <Field
+          label="Name"
+          hint={
+            editing
+              ? 'Deployments and targets use this name: it stays'
+              : 'Used like a host name: deployments and targets name it'
+          }
+        >
           <input
             className="input mono"
             value={name}
             spellCheck={false}
             placeholder="e.g. k3s-prod"
+            readOnly={editing}
             onChange={(event) => setName(event.target.value)}
             data-testid="cluster-name"
           />
         </Field>
-        <fieldset className="login-choices">
-          <legend>Kubeconfig</legend>
-          {(
-            [
-              [
-                'path',
-                'A file on this machine',
-                'The vault keeps its path; the file stays where it is',
-              ],
-              [
-                'vault',
-                'Keep it in the vault',
-                'Paste it: the vault keeps it encrypted, like a secret',
-              ],
-            ] as const
-          ).map(([kind, label, hint]) => (
-            <label key={kind} className="login-choice">
-              <input
-                type="radio"
-                name="kubeconfig-source"
-                checked={source === kind}
-                onChange={() => {
-                  setSource(kind);
-                  forgetContexts();
-                }}
-                data-testid={`kubeconfig-source-${kind}`}
-              />
-              <span>
-                <span className="login-choice-label">{label}</span>
-                <span className="field-hint">{hint}</span>
-              </span>
-            </label>
-          ))}
-          {source === 'path' ? (
-            <Field label="Kubeconfig file">
-              <input
-                className="input mono"
-                value={path}
-                spellCheck={false}
-                placeholder="/home/me/.kube/config"
-                onChange={(event) => {
-                  setPath(event.target.value);
-                  forgetContexts();
-                }}
-                onBlur={() => void readContexts()}
-                data-testid="kubeconfig-path"
-              />
-            </Field>
-          ) : (
-            <Field label="Kubeconfig">
-              <textarea
-                className="textarea mono"
-                rows={6}
-                spellCheck={false}
-                autoComplete="off"
-                value={text}
-                onChange={(event) => {
-                  setText(event.target.value);
-                  forgetContexts();
-                }}
-                data-testid="kubeconfig-text"
-              />
-            </Field>
-          )}
-          <div className="row">
-            <button
-              className="button"
-              aria-busy={reading}
-              aria-disabled={!kubeconfig}
-              onClick={() => void readContexts()}
-              data-testid="read-contexts"
-            >
-              Read contexts
-            </button>
-          </div>
-          <FormError message={readError} />
-        </fieldset>
+        <KubeconfigFields
+          source={source}
+          path={path}
+          text={text}
+          keep={keep}
+          onSource={(next) => {
+            setSource(next);
+            forgetContexts();
+          }}
+          onPath={(next) => {
+            setPath(next);
+            forgetContexts();
+          }}
+          onText={(next) => {
+            setText(next);
+            forgetContexts();
+          }}
+          onRead={() => void readContexts()}
+          canRead={contextsFrom !== null}
+          reading={reading}
+          readError={readError}
+        />
         {contexts ? (
           <label className="field" htmlFor={contextId}>
             <span>Context</span>
@@ -206,6 +181,10 @@ export function ClusterDialog({ onClose }: { onClose(): void }) {
               ))}
             </select>
           </label>
+        ) : editing ? (
+          <p className="field-hint" data-testid="cluster-context-now">
+            Context {cluster.context}: read the contexts to choose another.
+          </p>
         ) : null}
         <Field label="Namespace" hint="Leave empty to use the context's namespace">
           <input

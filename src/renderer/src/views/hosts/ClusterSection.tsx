@@ -17,6 +17,7 @@ import { ClusterScanDialog } from './ClusterScanDialog';
 
 type Open =
   | { kind: 'add' }
+  | { kind: 'edit'; cluster: ClusterSummary }
   | { kind: 'scan'; cluster: ClusterSummary }
   | { kind: 'remove'; cluster: ClusterSummary }
   | null;
@@ -75,6 +76,7 @@ export function ClusterSection() {
               <ClusterRow
                 key={cluster.name}
                 cluster={cluster}
+                onEdit={() => setOpen({ kind: 'edit', cluster })}
                 onScan={() => setOpen({ kind: 'scan', cluster })}
                 onRemove={() => setOpen({ kind: 'remove', cluster })}
               />
@@ -83,6 +85,9 @@ export function ClusterSection() {
         </table>
       )}
       {open?.kind === 'add' ? <ClusterDialog onClose={() => setOpen(null)} /> : null}
+      {open?.kind === 'edit' ? (
+        <ClusterDialog cluster={open.cluster} onClose={() => setOpen(null)} />
+      ) : null}
       {open?.kind === 'scan' ? (
         <ClusterScanDialog cluster={open.cluster} onClose={() => setOpen(null)} />
       ) : null}
@@ -99,7 +104,12 @@ type TestState =
   | { phase: 'passed'; text: string }
   | { phase: 'failed'; text: string };
 
-function ClusterRow(props: { cluster: ClusterSummary; onScan(): void; onRemove(): void }) {
+function ClusterRow(props: {
+  cluster: ClusterSummary;
+  onEdit(): void;
+  onScan(): void;
+  onRemove(): void;
+}) {
   const { cluster } = props;
   const [test, setTest] = useState<TestState>({ phase: 'idle' });
   const runTest = async () => {
@@ -135,6 +145,9 @@ function ClusterRow(props: { cluster: ClusterSummary; onScan(): void; onRemove()
               data-testid="test-cluster"
             >
               Test connection
+            </button>
+            <button className="button small" onClick={props.onEdit} data-testid="edit-cluster">
+              Edit…
             </button>
             <button className="button small" onClick={props.onScan} data-testid="scan-cluster">
               <Icon name="search" /> Scan…
