@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { clusterClient } from '../../src/main/app/clusters';
 import { verifyHistory } from '../../src/main/history/verify';
 import { ensureDeployment } from '../../src/main/vault/changes';
 import { addCluster, removeCluster, updateCluster } from '../../src/main/vault/cluster-changes';
@@ -110,5 +112,27 @@ describe('Kubernetes clusters in the vault', () => {
     expect(reopened.redactor.redact(TOKEN)).not.toContain(TOKEN);
     expect(verify(reopened).ok).toBe(true);
     expect(readFileSync(vault.path).includes(Buffer.from(TOKEN))).toBe(false);
+  });
+
+  it('teaches the redactor the credentials of a kubeconfig kept by path once it is used', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'kubeconfig');
+    writeFileSync(path, KUBECONFIG, { mode: 0o600 });
+    const vault = await createVault(dir);
+    await vault.transact((t) =>
+      addCluster(t, {
+        name: 'k3s',
+        kubeconfig: { kind: 'path', path },
+        context: 'k3s-admin',
+        namespace: null,
+      }),
+    );
+    // The vault never read the file: the token is not known yet.
+    expect(vault.redactor.redact(TOKEN)).toBe(TOKEN);
+    const { namespace } = await clusterClient(vault, 'k3s');
+    expect(namespace).toBe('apps');
+    expect(vault.redactor.redact(`token ${TOKEN} leaked`)).toMatch(
+      /^token \[redacted fp:[0-9a-f]{12}\] leaked$/,
+    );
   });
 });

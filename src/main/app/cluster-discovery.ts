@@ -39,7 +39,7 @@ export async function scanCluster(
   input: ParsedInput<'clusters.scan'>,
 ): Promise<ClusterScanReport> {
   await vault.refresh();
-  const { cluster, namespace: own } = await clusterClient(vault.state, input.name);
+  const { cluster, namespace: own } = await clusterClient(vault, input.name);
   const namespace = input.namespace ?? own;
   const listed = await cluster.secretKeys(namespace);
   const { workloads, error: workloadsError } = await workloadsOf(cluster, namespace);
@@ -138,7 +138,7 @@ async function namespaceView(cluster: KubeCluster, namespace: string): Promise<N
 
 export async function adoptFromCluster(vault: Vault, input: ParsedInput<'clusters.adopt'>) {
   await vault.refresh();
-  const { cluster } = await clusterClient(vault.state, input.name);
+  const { cluster } = await clusterClient(vault, input.name);
   const views = new Map<string, NamespaceView>();
   const candidates: AdoptCandidate[] = [];
   const skipped: { name: string; reason: string }[] = [];

@@ -1,7 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import type { StoredKubeconfig } from '../vault/cluster-events';
 import { addCluster, findCluster, removeCluster, updateCluster } from '../vault/cluster-changes';
-import type { ClusterRecord } from '../vault/cluster-state';
-import type { VaultState } from '../vault/state';
+import { type ClusterRecord, kubeconfigCredentials } from '../vault/cluster-state';
 import type { Vault } from '../vault/vault';
 import { adoptFromCluster, scanCluster } from './cluster-discovery';
 import type { Implementation } from './handle';
@@ -29,12 +29,29 @@ function stored(record: ClusterRecord): StoredKubeconfig {
     : { kind: 'vault', text: record.kubeconfig.text.reveal() };
 }
 
-/** The client of a cluster of the vault, on its context and namespace. */
-export async function clusterClient(state: Readonly<VaultState>, name: string) {
-  const record = findCluster(state, name);
+/**
+ * The client of a cluster of the vault, on its context and namespace. The credentials of a
+ * kubeconfig kept by path are taught to the redactor as it is read (those kept in the vault
+ * it knows from the start), so that no error or history line can carry them.
+ */
+export async function clusterClient(vault: Vault, name: string) {
+  const record = findCluster(vault.state, name);
   const { KubeCluster } = await kube();
-  const cluster = new KubeCluster(await loadKubeconfig(stored(record)), record.context);
+  const source = stored(record);
+  const config = await loadKubeconfig(source);
+  if (source.kind === 'path') await learnCredentials(vault, source.path);
+  const cluster = new KubeCluster(config, record.context);
   return { cluster, namespace: record.namespace ?? cluster.namespace };
+}
+
+async function learnCredentials(vault: Vault, path: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return; // It was read a moment ago; a file gone since has nothing left to leak.
+  }
+  for (const credential of kubeconfigCredentials(text)) vault.redactor.add(credential);
 }
 
 async function summary(record: ClusterRecord) {
@@ -128,7 +145,7 @@ export function clusterMethods(session: AppSession): Pick<Implementation, Cluste
     'clusters.adopt': async (input) => adoptFromCluster(session.requireVault(), input),
     'clusters.test': async ({ name }) => {
       const vault = await unlocked();
-      const { cluster, namespace } = await clusterClient(vault.state, name);
+      const { cluster, namespace } = await clusterClient(vault, name);
       const secrets = await cluster.secretKeys(namespace);
       return { name, server: cluster.server, namespace, secrets: secrets.length };
     },

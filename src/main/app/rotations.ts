@@ -155,7 +155,7 @@ function clustersOf(vault: Vault): (name: string) => Promise<ClusterAccess> {
   return (name) => {
     let access = opened.get(name);
     if (!access) {
-      access = clusterClient(vault.state, name);
+      access = clusterClient(vault, name);
       opened.set(name, access);
       // A kubeconfig that could not be read may be fixed before the next try.
       access.catch(() => opened.delete(name));
