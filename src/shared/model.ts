@@ -94,6 +94,8 @@ export const targetSchema = z.strictObject({
   format: z.string().min(1).max(32),
   key: z.string().max(512),
   inner: innerTargetSchema.optional(),
+  /** Kubernetes only: more keys of the Secret, written with the value from templates. */
+  derived: z.record(z.string().max(253), z.string().max(4096)).optional(),
 });
 export type Target = z.infer<typeof targetSchema>;
 

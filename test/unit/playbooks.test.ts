@@ -657,6 +657,27 @@ describe('playbook rules', () => {
       'a dotenv key is a variable name',
     );
     expect(problems(withInner('{ format: file, key: x }'))[0]).toMatch(/inner\.format/);
+    // A whole Secret from one value: more keys made from it, only on a kubernetes target.
+    const withDerived = (lines: string) =>
+      kube('prod/app', 'password').replace(
+        '        key: password',
+        `        key: password\n        derived_keys:\n${lines}`,
+      );
+    expect(
+      problems(withDerived("          URL: 'postgres://app:${secret.pending}@db/app'\n")),
+    ).toEqual([]);
+    expect(problems(withDerived("          URL: '${secret.current}'\n"))[0]).toContain(
+      'a derived key is made from the value it goes with',
+    );
+    expect(problems(withDerived('          password: x\n'))[0]).toContain(
+      'a derived key is another key',
+    );
+    expect(problems(withDerived('          "bad key": x\n'))[0]).toContain(
+      'is not a valid Secret key',
+    );
+    expect(
+      problems(HEADER.replace('        key: ', '        derived_keys: { B: x }\n        key: ')),
+    ).toContainEqual(expect.stringContaining('only a kubernetes target has derived keys'));
     const onHost = HEADER.replace(
       '        key: ',
       '        inner: { format: yaml, key: a }\n        key: ',

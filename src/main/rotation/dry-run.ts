@@ -4,7 +4,7 @@ import type { RotationPreview } from '../../shared/rotation-api';
 import { formatByName } from '../formats/format';
 import type { PlannedTarget } from '../vault/rotation-records';
 import type { RunPlan } from './planner';
-import { readKubeKey, resolveKubeTarget } from './kube-actions';
+import { hasDerived, readKubeKey, readKubeSecret, resolveKubeTarget } from './kube-actions';
 import type { StepContext } from './run-context';
 
 /**
@@ -14,6 +14,8 @@ import type { StepContext } from './run-context';
 
 const NEW = '[new value]';
 const CURRENT = '[current value]';
+const MADE_FROM_NEW = '[made from the new value]';
+const MADE_FROM_CURRENT = '[made from the current value]';
 const CONTEXT_LINES = 1;
 
 type PreviewContext = Pick<StepContext, 'connector' | 'cluster' | 'redact'>;
@@ -94,6 +96,7 @@ async function previewKubeTarget(
   const base = { host: target.host, path: target.path, key: target.key };
   try {
     const { cluster, ref } = await resolveKubeTarget(target, context);
+    if (hasDerived(target)) return await previewWithDerived(target, context);
     const held = await readKubeKey(cluster, ref);
     const header = `@@ Secret ${ref.namespace}/${ref.name} @@`;
     const added = `+${ref.key}: ${NEW}`;
@@ -129,6 +132,30 @@ async function previewKubeTarget(
     const message = error instanceof Error ? error.message : String(error);
     return { ...base, diff: [], note: context.redact(message) };
   }
+}
+
+/** The key and each key made from it, as lines of the Secret's data; no value shown. */
+async function previewWithDerived(
+  target: PlannedTarget,
+  context: PreviewContext,
+): Promise<TargetPreview> {
+  const { cluster, ref } = await resolveKubeTarget(target, context);
+  const held = await readKubeSecret(cluster, ref);
+  const lines = [`@@ Secret ${ref.namespace}/${ref.name} @@`];
+  for (const key of [ref.key, ...Object.keys(target.derived ?? {})]) {
+    const ours = key === ref.key;
+    if (held?.data[key] !== undefined) lines.push(`-${key}: ${ours ? CURRENT : MADE_FROM_CURRENT}`);
+    lines.push(`+${key}: ${ours ? NEW : MADE_FROM_NEW}`);
+  }
+  return {
+    host: target.host,
+    path: target.path,
+    key: target.key,
+    diff: lines,
+    note: held
+      ? null
+      : `Secret ${ref.namespace}/${ref.name} does not exist yet: it will be created with these keys`,
+  };
 }
 
 /**

@@ -1,9 +1,11 @@
 import { RekeyError, isRekeyError } from '../../shared/errors';
 import { formatByName } from '../formats';
+import type { KubeSecretContent } from '../kube/secret-data';
 import type { KubeCluster } from '../kube/kube-client';
 import { type KubeSecretKeyRef, parseSecretKeyRef } from '../kube/secret-ref';
 import type { PlannedAction, PlannedTarget } from '../vault/rotation-records';
-import { type StepContext, sameValue } from './run-context';
+import { NO_VARIABLES, type StepContext, sameValue } from './run-context';
+import { expandTemplate } from './templates';
 
 /**
  * Rotation steps on Kubernetes: a secret's target is one key of a Secret (path
@@ -112,6 +114,14 @@ export async function heldKubeValue(
   context: Pick<StepContext, 'cluster'>,
 ): Promise<string | undefined> {
   const { cluster, ref, where } = await resolveKubeTarget(target, context);
+  if (hasDerived(target)) {
+    const held = await readKubeSecret(cluster, ref);
+    const value = held?.data[ref.key]?.toString('utf8');
+    // The target holds a value only when the keys made from it agree with it.
+    return value !== undefined && holdsAll(held?.data ?? {}, derivedData(target, value))
+      ? value
+      : undefined;
+  }
   const held = await readKubeKey(cluster, ref);
   return held?.value ? valueIn(target, held.value, where) : undefined;
 }
@@ -127,6 +137,7 @@ export async function writeKubeKey(
   value: string,
   context: Pick<StepContext, 'cluster'>,
 ): Promise<KubeStepResult> {
+  if (hasDerived(target)) return writeWithDerived(target, value, context);
   const { cluster, ref, where } = await resolveKubeTarget(target, context);
   const held = await readKubeKey(cluster, ref);
   const current = held?.value ? valueIn(target, held.value, where) : undefined;
@@ -181,8 +192,9 @@ export async function undoKubeWrite(
   values: { pending: string; current: string },
   context: Pick<StepContext, 'cluster'>,
 ): Promise<string> {
-  const { cluster, ref, where } = await resolveKubeTarget(target, context);
   const written = parseMarker(backupPath);
+  if (hasDerived(target)) return undoWithDerived(target, written, values, context);
+  const { cluster, ref, where } = await resolveKubeTarget(target, context);
   const held = await readKubeKey(cluster, ref);
   const heldValue = held?.value ? valueIn(target, held.value, where) : undefined;
   const holdsNew = heldValue !== undefined && sameValue(heldValue, values.pending);
@@ -220,6 +232,120 @@ export async function undoKubeWrite(
   }
   await cluster.writeKey(ref, putBack(held.value), expected);
   return `the old value is back in ${where}${others}`;
+}
+
+/**
+ * Derived keys: other keys of the same Secret made from the value (`DATABASE_URL` from the
+ * password, a fixed `username` beside it), written with it in one update, so a Secret can be
+ * generated whole. `${secret.pending}` in their templates stands for the value the main key
+ * holds: the new one when written, the old one when undone.
+ */
+export function hasDerived(target: PlannedTarget): boolean {
+  return Object.keys(target.derived ?? {}).length > 0;
+}
+
+export function derivedData(target: PlannedTarget, value: string): Record<string, Buffer> {
+  const secret = { pending: value };
+  return Object.fromEntries(
+    Object.entries(target.derived ?? {}).map(([key, template]) => [
+      key,
+      Buffer.from(expandTemplate(template, { variables: NO_VARIABLES, secret }), 'utf8'),
+    ]),
+  );
+}
+
+function pick(data: Record<string, Buffer>, keys: readonly string[]): Record<string, Buffer> {
+  return Object.fromEntries(Object.entries(data).filter(([key]) => keys.includes(key)));
+}
+
+function holdsAll(data: Readonly<Record<string, Buffer>>, wanted: Record<string, Buffer>): boolean {
+  return Object.entries(wanted).every(([key, bytes]) => {
+    const held = data[key];
+    return held !== undefined && sameValue(held.toString('utf8'), bytes.toString('utf8'));
+  });
+}
+
+/** The Secret as the cluster holds it now; null when there is none. */
+export async function readKubeSecret(
+  cluster: KubeCluster,
+  ref: KubeSecretKeyRef,
+): Promise<KubeSecretContent | null> {
+  try {
+    return await cluster.readSecret(ref.namespace, ref.name);
+  } catch (error) {
+    if (isRekeyError(error) && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+async function writeWithDerived(
+  target: PlannedTarget,
+  value: string,
+  context: Pick<StepContext, 'cluster'>,
+): Promise<KubeStepResult> {
+  const { cluster, ref, where } = await resolveKubeTarget(target, context);
+  const held = await readKubeSecret(cluster, ref);
+  const ours = { [ref.key]: Buffer.from(value, 'utf8'), ...derivedData(target, value) };
+  const keys = `with ${Object.keys(target.derived ?? {}).join(', ')}`;
+  if (held && holdsAll(held.data, ours)) return { detail: `${where} already holds it (${keys})` };
+  const written = await cluster.writeSecret(
+    ref.namespace,
+    ref.name,
+    { ...held?.data, ...ours },
+    held ? { expectedResourceVersion: held.resourceVersion } : { create: true },
+  );
+  const created = held === null ? 'secret' : held.data[ref.key] === undefined ? 'key' : null;
+  const added = created === 'secret' ? '; the Secret was created' : created ? '; keys added' : '';
+  return {
+    detail: `written to ${where} ${keys} (resourceVersion ${written.resourceVersion}${added})`,
+    backupPath: markerOf({ resourceVersion: written.resourceVersion, created }),
+  };
+}
+
+/**
+ * The undo of a write with derived keys: the old value and the keys made from it back (or,
+ * where the write added them, taken out). A derived key someone changed since keeps their
+ * value; a main key someone changed stops the undo (CONFLICT), as for a single key.
+ */
+async function undoWithDerived(
+  target: PlannedTarget,
+  written: KubeWrite | null,
+  values: { pending: string; current: string },
+  context: Pick<StepContext, 'cluster'>,
+): Promise<string> {
+  const { cluster, ref, where } = await resolveKubeTarget(target, context);
+  const held = await readKubeSecret(cluster, ref);
+  const main = held?.data[ref.key]?.toString('utf8');
+  if (!held || main === undefined || !sameValue(main, values.pending)) {
+    if (!written) return `${where} does not hold the new value`;
+    throw changedSince(where, written.resourceVersion, held?.resourceVersion ?? null);
+  }
+  const untouched = written !== null && held.resourceVersion === written.resourceVersion;
+  if (written?.created === 'secret' && untouched) {
+    await cluster.restoreSecret(ref.namespace, ref.name, {
+      previous: null,
+      resourceVersion: written.resourceVersion,
+    });
+    return `deleted Secret ${ref.namespace}/${ref.name} on ${target.host}, which the rotation created`;
+  }
+  const remove = written !== null && written.created !== null;
+  const ours = derivedData(target, values.pending);
+  const old = derivedData(target, values.current);
+  const theirs = Object.keys(ours).filter(
+    (key) => !holdsAll(held.data, { [key]: ours[key] as Buffer }),
+  );
+  const undone = [ref.key, ...Object.keys(ours).filter((key) => !theirs.includes(key))];
+  const next: Record<string, Buffer> = Object.fromEntries(
+    Object.entries(held.data).filter(([key]) => !(remove && undone.includes(key))),
+  );
+  if (!remove) Object.assign(next, pick(old, undone), { [ref.key]: Buffer.from(values.current) });
+  await cluster.writeSecret(ref.namespace, ref.name, next, {
+    expectedResourceVersion: held.resourceVersion,
+  });
+  const kept = theirs.length ? ` (${theirs.join(', ')} changed by someone else since: kept)` : '';
+  return remove
+    ? `removed ${where} and the keys made from it, which the rotation added${kept}`
+    : `the old value is back in ${where}, and the keys made from it${kept}`;
 }
 
 /** What a person does when the undo of a Kubernetes write fails. */

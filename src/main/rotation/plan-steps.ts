@@ -76,6 +76,14 @@ export function plannedTarget(secret: PlaybookSecret, id: string, binding: Bindi
     ...(target.inner && {
       inner: { format: target.inner.format, key: plain(target.inner.key, binding) },
     }),
+    ...(target.derived_keys && {
+      derived: Object.fromEntries(
+        Object.entries(target.derived_keys).map(([key, text]) => [
+          plain(key, binding),
+          withSecrets(text, binding),
+        ]),
+      ),
+    }),
   };
 }
 

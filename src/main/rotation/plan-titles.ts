@@ -8,7 +8,9 @@ import type { PlannedAction, PlannedCheck, PlannedTarget } from '../vault/rotati
 export function describeTarget(target: PlannedTarget): string {
   if (target.format === 'kubernetes') {
     const inner = target.inner ? `${target.inner.key} in ` : '';
-    return `${inner}key ${target.key} of Secret ${target.path} on ${target.host}`;
+    const derived = Object.keys(target.derived ?? {});
+    const keys = derived.length ? ` (with ${derived.join(', ')})` : '';
+    return `${inner}key ${target.key}${keys} of Secret ${target.path} on ${target.host}`;
   }
   const key = target.key ? ` ${target.key} in` : '';
   return `${key} ${target.path} on ${target.host}`.trim();

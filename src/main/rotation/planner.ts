@@ -177,6 +177,7 @@ function targetsProcedure(secret: SecretRecord): SecretProcedure {
       key: target.key,
       mode: null,
       ...(target.inner && { inner: target.inner }),
+      ...(target.derived && { derived: target.derived }),
     };
   });
   return {

@@ -13,10 +13,10 @@ import { parseKeyPath } from '../formats/key-path';
 import { formatGeneratorSpec, parseGeneratorSpec } from '../vault/generate';
 import { DEFAULT_CHECKLIST, checklistItemSchema } from './checklist';
 import { targetIdSchema } from './playbook-checks';
-import { plainTemplate } from './playbook-text';
+import { plainTemplate, secretTemplate } from './playbook-text';
 import { playbookProblems, secretProblems } from './playbook-rules';
 import { stepSchema } from './playbook-steps';
-import { VARIABLE_NAME, rewriteTemplate } from './templates';
+import { VARIABLE_NAME, rewriteTemplate, usesSecret } from './templates';
 
 /**
  * A playbook: one service's secrets, what a user should know about each (the metadata of
@@ -75,6 +75,12 @@ const targetSchema = z
      * and the value is at `inner.key` inside it, in `inner.format`.
      */
     inner: z.strictObject({ format: z.enum(INNER_FORMATS), key: plainTemplate }).optional(),
+    /**
+     * `kubernetes` only: more keys of the same Secret, made from the value and written with it
+     * in one update (a connection URL, a fixed username beside the password), so the whole
+     * Secret is generated: key -> template, `${secret.pending}` standing for the value.
+     */
+    derived_keys: z.record(z.string().max(253), secretTemplate).optional(),
   })
   .superRefine((target, context) => {
     const pathProblem = targetPathProblem(target.format, target.path);
@@ -85,6 +91,20 @@ const targetSchema = z
           ? keyProblem(target.inner.format, target.inner.key)
           : 'only a kubernetes target holds a config file in a Secret key: leave inner out';
       if (problem) context.addIssue({ code: 'custom', path: ['inner'], message: problem });
+    }
+    for (const [key, template] of Object.entries(target.derived_keys ?? {})) {
+      const problem =
+        target.format !== 'kubernetes'
+          ? 'only a kubernetes target has derived keys: leave derived_keys out'
+          : target.inner !== undefined
+            ? 'a value inside a config file has no derived keys: use inner or derived_keys'
+            : key === target.key
+              ? 'the value itself is in key; a derived key is another key'
+              : usesSecret(template, 'current')
+                ? 'a derived key is made from the value it goes with: use ${secret.pending}'
+                : keyProblem('kubernetes', key);
+      if (problem)
+        context.addIssue({ code: 'custom', path: ['derived_keys', key], message: problem });
     }
     if (target.format === 'kubernetes' && target.mode !== undefined) {
       context.addIssue({

@@ -29,6 +29,11 @@ export const plannedTargetSchema = z.strictObject({
   mode: z.number().int().min(0).max(0o7777).nullable(),
   /** Kubernetes only: the value sits inside the config file held in the Secret key. */
   inner: innerTargetSchema.optional(),
+  /**
+   * Kubernetes only: other keys of the same Secret made from the value, written in the same
+   * update: key -> template whose `${secret.pending}` stands for the value the key holds.
+   */
+  derived: z.record(z.string().max(253), text).optional(),
 });
 export type PlannedTarget = z.infer<typeof plannedTargetSchema>;
 
