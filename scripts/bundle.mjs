@@ -33,7 +33,13 @@ export async function bundleNode({ entryPoints, outdir, define = {} }) {
     target: 'node20',
     sourcemap: true,
     minify: true,
-    external: ['@node-rs/argon2', 'fs-native-extensions', 'ssh2', 'cpu-features'],
+    external: [
+      '@node-rs/argon2',
+      '@napi-rs/keyring',
+      'fs-native-extensions',
+      'ssh2',
+      'cpu-features',
+    ],
     define,
     banner: {
       // Bundled CommonJS dependencies may still call require().

@@ -28,6 +28,13 @@ redis-server
 curl
 gnupg
 openssl
+pass
+keepassxc
+gnome-keyring
+dbus
+libsecret-tools
+git
+iproute2
 "
 
 missing=""

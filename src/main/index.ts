@@ -1,12 +1,14 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, ipcMain, powerMonitor, session } from 'electron';
+import { Notification, app, ipcMain, powerMonitor, session } from 'electron';
 import { createApp } from './app';
 import { electronClipboard } from './electron/clipboard';
 import { bindIpc } from './electron/ipc';
+import { startReminders } from './electron/notifications';
 import { lockOnSuspend } from './electron/power';
 import { createMainWindow, hardenContents, hardenSession } from './electron/window';
 import { windowStateStore } from './electron/window-state';
+import { ShownStore } from './reminders/shown-store';
 import { defaultPreferencesPath, defaultVaultPath } from './vault/paths';
 
 /** Electron entry: one instance, one hardened window, the core behind one IPC entry point. */
@@ -41,6 +43,13 @@ if (!app.requestSingleInstanceLock()) {
     state.track(window);
     bindIpc(ipcMain, rekey, window, pathToFileURL(indexHtmlPath).href);
     lockOnSuspend(powerMonitor, rekey.session);
+    // Rotations and backups due, as desktop notifications (the log of shown ones beside the prefs).
+    startReminders({
+      app: rekey,
+      Notification,
+      store: new ShownStore(join(dirname(defaultPreferencesPath()), 'reminders.json')),
+      onClick: () => (window.show(), window.focus()),
+    });
     app.on('second-instance', () => {
       if (window.isMinimized()) window.restore();
       window.focus();

@@ -8,6 +8,9 @@ export const METHOD_NAMES = [
   'vault.status',
   'vault.create',
   'vault.unlock',
+  'vault.unlockWithKeychain',
+  'vault.rememberDevice',
+  'vault.forgetDevice',
   'vault.lock',
   'vault.setPath',
   'vault.changePassword',
@@ -89,6 +92,14 @@ export const METHOD_NAMES = [
   'incidents.hostCompromised',
   'generator.generate',
   'strength.check',
+  'interchange.preview',
+  'interchange.apply',
+  'interchange.export',
+  'health.report',
+  'health.due',
+  'health.fix',
+  'health.export',
+  'secrets.snooze',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
@@ -109,4 +120,6 @@ export type AppEvent =
    * A bundle being made (plaintext bytes bundled), verified or restored (bytes of the
    * encrypted file read; `part` is `verifying` or `restoring ...`).
    */
-  | { type: 'backup.progress'; part: string; bytes: number; totalBytes: number | null };
+  | { type: 'backup.progress'; part: string; bytes: number; totalBytes: number | null }
+  /** Host checks of a health report: `done` of `total` hosts checked, `host` the one now. */
+  | { type: 'health.progress'; host: string | null; done: number; total: number };

@@ -1,8 +1,7 @@
 import type { ImportReport, ParsedInput } from '../../shared/api';
 import { RekeyError } from '../../shared/errors';
-import { DEFAULT_METADATA, SECRET_NAME, type SecretMetadata } from '../../shared/model';
-import { looksSecret } from '../discovery/secret-keys';
-import { parseDotenv } from '../formats/dotenv';
+import { DEFAULT_METADATA, type SecretMetadata } from '../../shared/model';
+import { selectEnvEntries } from '../interchange/env-reader';
 import { type NewValue, addVersion, createSecret } from '../vault/changes';
 import { currentVersion } from '../vault/state';
 import type { Vault } from '../vault/vault';
@@ -24,40 +23,26 @@ export async function importEnv(
   vault: Vault,
   input: ParsedInput<'secrets.importEnv'>,
 ): Promise<ImportReport> {
-  const { entries, problems } = parseDotenv(input.content);
+  const { entries, skipped } = selectEnvEntries(input.content, input.all ?? false);
   const report: ImportReport = {
     deployment: input.deployment,
     dryRun: input.dryRun ?? false,
     added: [],
     updated: [],
     unchanged: [],
-    skipped: problems.map((p) => ({ key: `line ${p.line}`, reason: p.message })),
+    skipped,
   };
   const metadata: SecretMetadata = { ...DEFAULT_METADATA, ...input.metadata };
   const candidates: Candidate[] = [];
-  const seen = new Set<string>();
   for (const entry of entries) {
-    const skip = (reason: string) => report.skipped.push({ key: entry.key, reason });
-    if (seen.has(entry.key)) {
-      skip(`defined again on line ${entry.line}; the last definition wins`);
-      const index = candidates.findIndex((c) => c.key === entry.key);
-      if (index >= 0) candidates.splice(index, 1);
-    }
-    seen.add(entry.key);
-    if (entry.value === '') skip('empty value');
-    else if (!input.all && !looksSecret(entry.key, entry.value))
-      skip('does not look like a secret (import all keys to include it)');
-    else if (!SECRET_NAME.test(entry.key)) skip('not a valid secret name');
-    else {
-      const ref = `${input.deployment}/${entry.key}`;
-      const value = await prepareValue(
-        { kind: 'enter', value: entry.value },
-        ref,
-        metadata,
-        'imported',
-      );
-      candidates.push({ key: entry.key, ref, value });
-    }
+    const ref = `${input.deployment}/${entry.key}`;
+    const value = await prepareValue(
+      { kind: 'enter', value: entry.value },
+      ref,
+      metadata,
+      'imported',
+    );
+    candidates.push({ key: entry.key, ref, value });
   }
 
   await vault.refresh();

@@ -7,11 +7,13 @@ import { dashboardMethods } from './dashboard';
 import { type InnerCall, demoMethods } from './demo';
 import { generatorMethods } from './generator';
 import { type CallContext, type Implementation, handle } from './handle';
+import { healthMethods } from './health';
 import { historyMethods } from './history';
 import { HostConnections } from './host-connections';
 import { hostMethods } from './hosts';
 import { importEnv } from './import-env';
 import { incidentMethods } from './incidents';
+import { interchangeMethods } from './interchange';
 import { playbookMethods } from './playbooks';
 import { preferenceMethods } from './preferences';
 import { rotationMethods } from './rotations';
@@ -37,6 +39,8 @@ const CHANGING: ReadonlySet<MethodName> = new Set([
   'secrets.remove',
   'secrets.importEnv',
   'vault.compact',
+  'vault.rememberDevice',
+  'vault.forgetDevice',
   'deployments.setHosts',
   'deployments.setPlaybook',
   'playbooks.add',
@@ -70,6 +74,10 @@ const CHANGING: ReadonlySet<MethodName> = new Set([
   'incidents.exposed',
   'incidents.respond',
   'incidents.hostCompromised',
+  'interchange.apply',
+  'interchange.export',
+  'secrets.snooze',
+  'health.fix',
 ]);
 
 /** Calls a window may make on its own (status checks): they do not postpone the idle lock. */
@@ -100,7 +108,9 @@ export function createApp(options: AppOptions, pinnedVaultPath = true): RekeyApp
     ...rotationMethods(session, connections),
     ...backupMethods(session, connections),
     ...incidentMethods(session),
+    ...interchangeMethods(session),
     ...clusterMethods(session),
+    ...healthMethods(session, connections),
     ...demoMethods(session, inner),
   };
   return {

@@ -1,6 +1,8 @@
 import { RekeyError } from '../../shared/errors';
 import type { AppEvent } from '../../shared/methods';
 import type { Source } from '../../shared/model';
+import type { Keychain } from '../keychain/keychain';
+import { defaultKeychain } from '../keychain/system';
 import type { Vault } from '../vault/vault';
 import { ClipboardGuard, type ClipboardPort } from './clipboard';
 import { EventHub } from './event-hub';
@@ -25,6 +27,8 @@ export interface AppOptions {
   clipboard?: ClipboardPort;
   /** Lock after the idle time of the preferences (desktop and browser, not the CLI). */
   idleLock?: boolean;
+  /** The OS keychain for "remember on this device" (default: the system's, see defaultKeychain). */
+  keychain?: Keychain;
 }
 
 /** The state one front door keeps between calls: at most one unlocked vault. */
@@ -34,6 +38,7 @@ export class AppSession {
   readonly events = new EventHub();
   readonly preferences: PreferenceStore;
   readonly clipboard: ClipboardGuard | null;
+  readonly keychain: Keychain;
   readonly #idleLock: IdleLock | null;
   readonly #lockListeners = new Set<() => void>();
 
@@ -41,6 +46,7 @@ export class AppSession {
     this.vaultPath = options.vaultPath;
     this.preferences = new PreferenceStore(options.preferencesPath ?? null);
     this.clipboard = options.clipboard ? new ClipboardGuard(options.clipboard) : null;
+    this.keychain = options.keychain ?? defaultKeychain();
     this.#idleLock = options.idleLock
       ? new IdleLock(
           () => this.preferences.current.preferences.autoLockMinutes,

@@ -1,11 +1,13 @@
-import type { KdfChoice, VaultStatus } from '../../shared/api';
+import type { KdfChoice } from '../../shared/api';
 import { resolve } from 'node:path';
 import { RekeyError } from '../../shared/errors';
 import { identityOf } from '../vault/file-io';
 import { type KdfCost, calibrateKdf, checkKdfCost } from '../vault/kdf';
 import { Vault } from '../vault/vault';
 import type { Implementation } from './handle';
+import { keychainMethods, rememberAfterUnlock } from './device-keychain';
 import type { AppSession } from './session';
+import { vaultStatus } from './vault-status';
 
 export async function resolveKdf(
   choice: KdfChoice | undefined,
@@ -16,35 +18,6 @@ export async function resolveKdf(
     return choice;
   }
   return calibrateKdf(choice?.targetMs, onProgress);
-}
-
-async function status(session: AppSession): Promise<VaultStatus> {
-  const { vault } = session;
-  const path = vault?.path ?? session.vaultPath;
-  if (!vault) {
-    const exists = (await identityOf(path)) !== null;
-    return {
-      path,
-      state: exists ? 'locked' : 'missing',
-      vaultId: null,
-      createdAt: null,
-      kdf: null,
-      fileSize: null,
-      secrets: null,
-      events: null,
-    };
-  }
-  const { memoryKiB, iterations, parallelism } = vault.kdf;
-  return {
-    path,
-    state: 'unlocked',
-    vaultId: vault.vaultId,
-    createdAt: vault.createdAt,
-    kdf: { memoryKiB, iterations, parallelism },
-    fileSize: vault.fileSize,
-    secrets: vault.state.secrets.size,
-    events: vault.state.eventCount,
-  };
 }
 
 export function vaultMethods(
@@ -58,10 +31,13 @@ export function vaultMethods(
   | 'vault.setPath'
   | 'vault.changePassword'
   | 'vault.compact'
+  | 'vault.unlockWithKeychain'
+  | 'vault.rememberDevice'
+  | 'vault.forgetDevice'
 > {
   const options = () => session.vaultOptions();
   return {
-    'vault.status': () => status(session),
+    'vault.status': () => vaultStatus(session),
     'vault.create': async ({ password, kdf }) => {
       const path = session.vaultPath;
       if (await identityOf(path)) {
@@ -71,22 +47,23 @@ export function vaultMethods(
         session.emit({ type: 'kdf.progress', fraction }),
       );
       session.opened(await Vault.create(path, password, cost, options()));
-      return status(session);
+      return vaultStatus(session);
     },
-    'vault.unlock': async ({ password }) => {
+    'vault.unlock': async ({ password, remember }) => {
       session.opened(await Vault.open(session.vaultPath, password, options()));
-      return status(session);
+      return vaultStatus(session, remember ? await rememberAfterUnlock(session) : null);
     },
+    ...keychainMethods(session),
     'vault.lock': async () => {
       session.lock('user');
-      return status(session);
+      return vaultStatus(session);
     },
     'vault.setPath': async ({ path }) => {
       const absolute = resolve(path);
       session.lock(session.vault ? 'user' : null);
       session.vaultPath = absolute;
       await session.preferences.save({ lastVaultPath: absolute });
-      return status(session);
+      return vaultStatus(session);
     },
     'vault.changePassword': async ({ currentPassword, newPassword, kdf }) => {
       const vault = session.requireVault();
@@ -94,7 +71,7 @@ export function vaultMethods(
         session.emit({ type: 'kdf.progress', fraction }),
       );
       await vault.changePassword(currentPassword, newPassword, cost);
-      return status(session);
+      return vaultStatus(session);
     },
     'vault.compact': async () => session.requireVault().compact(),
   };

@@ -1,5 +1,6 @@
 import { exposedNow } from '../incidents/view';
 import type { RotationStatus, SecretDetail, SecretSummary, VersionInfo } from '../../shared/model';
+import { activeSnooze } from '../vault/health-events';
 import { type SecretRecord, currentVersion, refOf } from '../vault/state';
 import type { Vault } from '../vault/vault';
 
@@ -49,6 +50,8 @@ export function summarize(vault: Vault, secret: SecretRecord, now: Date): Secret
     tags: metadata.tags,
     currentFingerprint: current ? vault.fingerprint(current.value) : null,
     updatedAt: secret.updatedAt,
+    // Only while snoozed: a summary without reminders snoozed looks as it always did.
+    ...snoozeOf(secret, now),
   };
 }
 
@@ -71,4 +74,9 @@ export function detail(vault: Vault, secret: SecretRecord, now: Date): SecretDet
     createdAt: secret.createdAt,
     versions,
   };
+}
+
+function snoozeOf(secret: SecretRecord, now: Date): Pick<SecretSummary, 'snooze'> {
+  const snooze = activeSnooze(secret, now);
+  return snooze ? { snooze: { until: snooze.until, reason: snooze.reason } } : {};
 }

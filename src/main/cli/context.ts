@@ -2,7 +2,8 @@ import type { MethodName, MethodOutput } from '../../shared/api';
 import { EXIT_CODES, type ErrorCode, RekeyError } from '../../shared/errors';
 import { type RekeyApp, createApp } from '../app';
 import { defaultVaultPath } from '../vault/paths';
-import { readPassword } from './password';
+import { defaultKeychain } from '../keychain/system';
+import { passwordGiven, readPassword } from './password';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -52,6 +53,7 @@ export class CliContext {
       command,
       lockTimeoutMs: parseLockTimeout(globals.lockTimeout),
       onWarning: (message) => this.warn(message),
+      keychain: defaultKeychain(io.env),
     });
   }
 
@@ -65,8 +67,19 @@ export class CliContext {
     return result.value;
   }
 
+  /**
+   * Opens the vault: with the password when a source for it is set up; else with the key
+   * remembered in this device's keychain, if any; else with a password from the prompt. A
+   * remembered key that no longer opens the vault is removed, said so, and the prompt follows.
+   */
   async unlock(): Promise<void> {
-    const password = await readPassword({ file: this.globals.passwordFile, env: this.io.env });
+    const sources = { file: this.globals.passwordFile, env: this.io.env };
+    if (!passwordGiven(sources)) {
+      const remembered = await this.call('vault.unlockWithKeychain', {});
+      if (remembered.unlocked) return;
+      if (remembered.problem === 'stale' && remembered.message) this.warn(remembered.message);
+    }
+    const password = await readPassword(sources);
     await this.call('vault.unlock', { password });
   }
 

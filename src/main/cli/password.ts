@@ -65,6 +65,17 @@ export async function promptTerminal(prompt: string, hidden: boolean): Promise<s
   return withTerminal((terminal) => terminal.ask(prompt, { hidden }));
 }
 
+/**
+ * Whether a password source was set up (flag or environment). Without one, a command first
+ * tries the key remembered in the OS keychain, and only then prompts.
+ */
+export function passwordGiven(sources: PasswordSources): boolean {
+  const { file, env } = sources;
+  return Boolean(
+    file || env['REKEY_PASSWORD_FILE'] || env['REKEY_PASSWORD_COMMAND'] || env['REKEY_PASSWORD'],
+  );
+}
+
 /** The password of an existing vault. */
 export async function readPassword(sources: PasswordSources): Promise<string> {
   const { file, env } = sources;

@@ -2,12 +2,15 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, isRekeyError } from '../../shared/errors';
 import { registerBackupCommands } from './commands/backup';
 import { registerDemoCommand } from './commands/demo';
+import { registerDeviceCommands } from './commands/device';
 import { registerDeploymentCommands } from './commands/deployment';
 import { registerGenerateCommand } from './commands/generate';
+import { registerHealthCommands } from './commands/health';
 import { registerHistoryCommands } from './commands/history';
 import { registerHostCommands } from './commands/host';
 import { registerImportCommands } from './commands/import';
 import { registerClusterCommands } from './commands/cluster';
+import { registerExportCommands } from './commands/export';
 import { registerIncidentCommands } from './commands/incident';
 import { registerKeyCommands } from './commands/key';
 import { registerPlaybookCommands } from './commands/playbook';
@@ -19,7 +22,9 @@ import { CliFailure, type CliIo } from './context';
 
 export const EXIT_CODE_HELP = `
 Passwords come from --password-file, REKEY_PASSWORD_FILE, REKEY_PASSWORD_COMMAND or
-REKEY_PASSWORD (in that order), else from a prompt on the terminal; never from arguments.
+REKEY_PASSWORD (in that order), else from the key remembered in this device's keychain
+(rekey vault remember; REKEY_NO_KEYCHAIN=1 skips it), else from a prompt on the terminal;
+never from arguments.
 The vault is --vault, else REKEY_VAULT, else the per-user default (rekey status shows it).
 Secrets are named deployment/name, e.g. synctv-prod/jwt.secret.
 
@@ -45,7 +50,8 @@ Exit codes:
   18  a rotation run is in the way (unfinished, or still running elsewhere)
   19  the rotation failed and was rolled back: the old values are in place
   20  the rotation needs attention: a rollback step failed (the message says what to do)
-  21  rekey secret due --fail-if-any: a secret is due or overdue for rotation
+  21  rekey secret due / rekey due --fail-if-any: a rotation (or, for rekey due, a backup) is due
+  22  rekey health: a finding at or above --fail-on (default high)
 A rollback asked for (rekey rotate rollback) that succeeds also ends with 19.`;
 
 export function buildProgram(io: CliIo, version: string): Command {
@@ -66,6 +72,7 @@ export function buildProgram(io: CliIo, version: string): Command {
       writeErr: (text) => io.stderr.write(text),
     });
   registerVaultCommands(program, io);
+  registerDeviceCommands(program, io);
   registerSecretCommands(program, io);
   registerImportCommands(program, io);
   registerDeploymentCommands(program, io);
@@ -78,6 +85,9 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerKeyCommands(program, io);
   // After secret and host: it adds `secret exposed` and `host compromised` to them.
   registerIncidentCommands(program, io);
+  // After secret: it adds `secret snooze`.
+  registerHealthCommands(program, io);
+  registerExportCommands(program, io);
   registerGenerateCommand(program, io);
   registerUiCommand(program, io);
   registerDemoCommand(program, io);

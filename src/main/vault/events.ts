@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clusterEventSchemas } from './cluster-events';
+import { healthEventSchemas } from './health-events';
 import { incidentEventSchemas } from './incident-events';
 import {
   deploymentNameSchema,
@@ -66,6 +67,15 @@ export const eventBodySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('vault.created'), data: empty }),
   z.strictObject({ kind: z.literal('vault.password-changed'), data: empty }),
   z.strictObject({ kind: z.literal('vault.compacted'), data: empty }),
+  // "Remember on this device": which machine's keychain holds the vault key (its host name).
+  z.strictObject({
+    kind: z.literal('vault.device-remembered'),
+    data: z.strictObject({ device: z.string().max(255) }),
+  }),
+  z.strictObject({
+    kind: z.literal('vault.device-forgotten'),
+    data: z.strictObject({ device: z.string().max(255) }),
+  }),
   z.strictObject({
     kind: z.literal('deployment.created'),
     data: z.strictObject({ name: deploymentNameSchema, description: z.string().max(4000) }),
@@ -235,12 +245,25 @@ export const eventBodySchema = z.discriminatedUnion('kind', [
   }),
   ...incidentEventSchemas,
   ...clusterEventSchemas,
+  ...healthEventSchemas,
   z.strictObject({
     kind: z.literal('secrets.imported'),
     data: z.strictObject({
       deployment: deploymentNameSchema,
       from: z.string().max(4096),
       count: z.number().int().min(0),
+    }),
+  }),
+  z.strictObject({
+    /** Secrets written out of the vault (a pass store, KeePass XML, a .env): where and how. */
+    kind: z.literal('secrets.exported'),
+    data: z.strictObject({
+      format: z.enum(['pass', 'keepass', 'env']),
+      path: z.string().max(4096),
+      refs: z.array(z.string().max(300)).max(100_000),
+      /** Written in clear (KeePass XML, .env) rather than encrypted to recipients. */
+      plaintext: z.boolean(),
+      recipients: z.array(z.string().max(128)),
     }),
   }),
 ]);

@@ -36,8 +36,28 @@ export interface Journal {
   position: JournalPosition;
 }
 
+/**
+ * What an unlocker may ask of the file beyond its header. A key kept elsewhere (the OS
+ * keychain) has no password check to pass, so it is tried on the first record instead:
+ * a stale key then fails as such, not as "record 0 is damaged".
+ */
+export interface UnlockContext {
+  keyOpensVault(key: Buffer): boolean;
+}
+
 /** Produces the vault key for a header: from a password, or from a key kept elsewhere. */
-export type Unlocker = (header: VaultHeader) => Promise<Buffer>;
+export type Unlocker = (header: VaultHeader, context?: UnlockContext) => Promise<Buffer>;
+
+function keyOpensFirstRecord(key: Buffer, vaultId: Buffer, frames: readonly Frame[]): boolean {
+  const first = frames[0];
+  if (!first) return false;
+  try {
+    openFrame(key, vaultId, first, genesisHash(vaultId));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 interface OpenedRecord {
   frame: Frame;
@@ -109,8 +129,10 @@ function openBackToSnapshot(
 export async function readJournal(bytes: Buffer, path: string, unlock: Unlocker): Promise<Journal> {
   const { header, length: headerLength } = decodeHeader(bytes, path);
   const { frames, consumed, tornBytes } = scanFrames(bytes.subarray(headerLength), headerLength, 0);
-  const vaultKey = await unlock(header);
   const { vaultId } = header;
+  const vaultKey = await unlock(header, {
+    keyOpensVault: (key) => keyOpensFirstRecord(key, vaultId, frames),
+  });
 
   const chain: Buffer[] = [];
   let previous = genesisHash(vaultId);

@@ -8,6 +8,7 @@ import {
 } from './backup-state';
 import { type ClusterRecord, ClusterEventError, applyClusterEvent } from './cluster-state';
 import { type IncidentRecord, IncidentEventError, applyIncidentEvent } from './incident-state';
+import { type SnoozeRecord, applySnooze } from './health-events';
 import { type RotationRecord, RotationEventError, applyRotationEvent } from './rotation-state';
 import { SecretValue } from './secret-value';
 
@@ -67,6 +68,8 @@ export interface SecretRecord {
   createdAt: string;
   updatedAt: string;
   versions: VersionRecord[];
+  /** Reminders snoozed until a time (absent or null: never snoozed, or cleared). */
+  snooze?: SnoozeRecord | null;
 }
 
 export interface VaultState {
@@ -332,13 +335,20 @@ function applyBody(state: VaultState, event: VaultEvent): void {
       addVersion(secret, event.data.version, event.data.value, event.data.label, event.at);
       return;
     }
+    case 'secret.snoozed':
+      applySnooze(secretById(state, event.data.secretId), event);
+      return;
     case 'vault.created':
     case 'vault.password-changed':
     case 'vault.compacted':
+    case 'vault.device-remembered':
+    case 'vault.device-forgotten':
     case 'secret.revealed':
     case 'secret.copied':
     case 'secrets.imported':
+    case 'secrets.exported':
     case 'host.key-refused':
+    case 'health.fixed':
       // History-only events: recorded, no change to the inventory.
       return;
   }

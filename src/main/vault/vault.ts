@@ -163,6 +163,15 @@ export class Vault {
     return Buffer.from(this.#journal.header.vaultId);
   }
 
+  /**
+   * A copy of the vault key, for "remember on this device" only: the caller hands it to the
+   * OS keychain and zeroes the copy. The key never changes, so it stays valid after `passwd`.
+   */
+  copyVaultKey(): Buffer {
+    this.#assertOpen();
+    return Buffer.from(this.#journal.vaultKey);
+  }
+
   get recordsSinceSnapshot(): number {
     return this.#journal.position.recordsSinceSnapshot;
   }

@@ -4,6 +4,7 @@ import { CommandPalette } from './components/CommandPalette';
 import { Toasts } from './components/Toasts';
 import { useBackups } from './stores/backups';
 import { useClusters } from './stores/clusters';
+import { useHealth } from './stores/health';
 import { useHistory } from './stores/history';
 import { useHosts } from './stores/hosts';
 import { useIncidents } from './stores/incidents';
@@ -16,8 +17,10 @@ import { Backups } from './views/Backups';
 import { Dashboard } from './views/Dashboard';
 import { FirstRun } from './views/FirstRun';
 import { History } from './views/History';
+import { Health } from './views/Health';
 import { Hosts } from './views/Hosts';
 import { Incidents } from './views/Incidents';
+import { InterchangeDialogs } from './views/interchange/InterchangeDialogs';
 import { MarkExposedDialog } from './views/incidents/MarkExposedDialog';
 import { Inventory } from './views/Inventory';
 import { RotationWizard } from './views/rotation/RotationWizard';
@@ -63,6 +66,7 @@ export function App() {
       useRotations.getState().reset();
       useBackups.getState().reset();
       useIncidents.getState().reset();
+      useHealth.getState().reset();
     }
   }, [state]);
 
@@ -96,6 +100,7 @@ export function App() {
       {view === 'rotations' ? <Rotations /> : null}
       {view === 'backups' ? <Backups /> : null}
       {view === 'incidents' ? <Incidents /> : null}
+      {view === 'health' ? <Health /> : null}
       {view === 'history' ? <History /> : null}
       {view === 'settings' ? <Settings /> : null}
       {wizardRefs ? <RotationWizard key={wizardRefs.join('\n')} refs={wizardRefs} /> : null}
@@ -108,6 +113,7 @@ export function App() {
           onClose={() => useIncidents.getState().openExposed(null)}
         />
       ) : null}
+      <InterchangeDialogs />
       <CommandPalette />
       <Toasts />
     </>

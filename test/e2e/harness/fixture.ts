@@ -26,6 +26,8 @@ export interface OpenUiOptions {
   colorScheme?: NewPageOptions['colorScheme'];
   /** Runs before the host starts, e.g. to create a vault so the UI opens on unlock. */
   prepare?: (paths: UiPaths) => Promise<void> | void;
+  /** Extra environment for the host (a private keyring's bus address). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RekeyUi extends OpenedPage, UiPaths {
@@ -74,7 +76,7 @@ export function useRekeyUi(): RekeyUiFixture {
         preferencesPath: join(dir, 'preferences.json'),
       };
       await options.prepare?.(paths);
-      const host = await startBrowserHost(paths);
+      const host = await startBrowserHost(options.env ? { ...paths, env: options.env } : paths);
       hosts.push(host);
       const opened = await browser.newPage({
         colorScheme: options.colorScheme,

@@ -30,6 +30,8 @@ export interface BrowserHost {
 export interface BrowserHostOptions {
   vaultPath: string;
   preferencesPath: string;
+  /** Added to the minimal environment, e.g. a private keyring's DBUS_SESSION_BUS_ADDRESS. */
+  env?: NodeJS.ProcessEnv;
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -57,6 +59,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         PATH: process.env['PATH'],
         HOME: process.env['HOME'],
         REKEY_PREFERENCES: options.preferencesPath,
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

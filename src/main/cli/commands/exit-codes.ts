@@ -8,6 +8,9 @@ import { CliFailure } from '../context';
 /** `rekey secret due --fail-if-any` found a secret due (or overdue) for rotation. */
 export const SECRETS_DUE_EXIT_CODE = 21;
 
+/** `rekey health` found findings at or above its `--fail-on` severity (default high). */
+export const HEALTH_FINDINGS_EXIT_CODE = 22;
+
 /** Ends the command with this exit code and `rekey: message` on stderr. */
 export class ExitWith extends CliFailure {
   readonly #exitCode: number;

@@ -5,9 +5,11 @@ import { RekeyError } from '../../../shared/errors';
 import { action, collect, readStdinValue } from '../command';
 import type { CliIo } from '../context';
 import { parseDays } from '../format';
+import { registerInterchangeImports } from './import-interchange';
 
 export function registerImportCommands(program: Command, io: CliIo): void {
   const importCommand = program.command('import').description('bring secrets in from other places');
+  registerInterchangeImports(importCommand, io);
 
   importCommand
     .command('env <file>')

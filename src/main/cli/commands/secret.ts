@@ -227,6 +227,8 @@ export function registerSecretCommands(program: Command, io: CliIo): void {
                   return left !== null && left <= within;
                 });
           const rows = secrets
+            // Snoozed secrets are left out until their snooze ends (`rekey health` shows them).
+            .filter((secret) => !secret.snooze)
             .map((secret) => ({ ...secret, dueInDays: daysLeft(secret) }))
             .sort((a, b) => (a.dueInDays ?? 0) - (b.dueInDays ?? 0));
           if (flags.json) context.printJson(rows);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { KdfChoice, VaultStatus } from '../../../shared/api';
 import { RekeyError } from '../../../shared/errors';
 import { action } from '../command';
+import { describeKeychain } from './device';
 import type { CliIo } from '../context';
 import { readNewPassword, readPassword } from '../password';
 
@@ -125,6 +126,8 @@ export function registerVaultCommands(program: Command, io: CliIo): void {
           context.print(`events:   ${status.events ?? 0}`);
           context.print(`size:     ${status.fileSize ?? 0} bytes`);
         }
+        if (status.state !== 'missing')
+          context.print(`keychain: ${describeKeychain(status.keychain)}`);
       }),
     );
 

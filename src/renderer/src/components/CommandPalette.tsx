@@ -1,7 +1,9 @@
 import { Command } from 'cmdk';
 import { useEffect, useState } from 'react';
 import { useBackups } from '../stores/backups';
+import { useHealth } from '../stores/health';
 import { useIncidents } from '../stores/incidents';
+import { useInterchange } from '../stores/interchange';
 import { useRotations } from '../stores/rotations';
 import { useSecrets } from '../stores/secrets';
 import { type View, useSession } from '../stores/session';
@@ -98,6 +100,18 @@ export function CommandPalette() {
               Import a .env file
             </Command.Item>
             <Command.Item
+              value="import compose pass keepass keepassxc bitwarden other tool"
+              onSelect={run(() => useInterchange.getState().openDialog('import'))}
+            >
+              Import from compose, pass, KeePassXC or Bitwarden…
+            </Command.Item>
+            <Command.Item
+              value="export pass keepass env secrets out"
+              onSelect={run(() => useInterchange.getState().openDialog('export'))}
+            >
+              Export secrets (pass, KeePass XML, .env)…
+            </Command.Item>
+            <Command.Item
               value="add host server ssh"
               onSelect={run(() => (navigate('hosts'), openDialog('add-host')))}
             >
@@ -129,6 +143,14 @@ export function CommandPalette() {
                 Rotate <span className="mono">{selectedRef}</span>…
               </Command.Item>
             ) : null}
+            <Command.Item
+              value="health check hosts ports file modes git findings"
+              onSelect={run(
+                () => (navigate('health'), void useHealth.getState().load({ hosts: true })),
+              )}
+            >
+              Run health checks on hosts…
+            </Command.Item>
             <Command.Item
               value="new backup bundle encrypted gpg"
               onSelect={run(() => (navigate('backups'), openBackupWizard()))}

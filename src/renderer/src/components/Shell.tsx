@@ -11,6 +11,7 @@ const NAV: { view: View; label: string; icon: IconName }[] = [
   { view: 'rotations', label: 'Rotations', icon: 'rotate' },
   { view: 'backups', label: 'Backups', icon: 'download' },
   { view: 'incidents', label: 'Incidents', icon: 'alert' },
+  { view: 'health', label: 'Health', icon: 'shield' },
   { view: 'history', label: 'History', icon: 'history' },
   { view: 'settings', label: 'Settings', icon: 'settings' },
 ];
@@ -22,6 +23,7 @@ export const VIEW_TITLES: Record<View, string> = {
   rotations: 'Rotations',
   backups: 'Backups',
   incidents: 'Incidents',
+  health: 'Health',
   history: 'History',
   settings: 'Settings',
 };

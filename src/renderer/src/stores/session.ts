@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import {
   type AppInfo,
   DEFAULT_PREFERENCES,
+  type KeychainUnlock,
   type Preferences,
   type VaultStatus,
 } from '../../../shared/api';
@@ -15,6 +16,7 @@ export type View =
   | 'rotations'
   | 'backups'
   | 'incidents'
+  | 'health'
   | 'history'
   | 'settings';
 
@@ -37,7 +39,10 @@ interface SessionState {
   init(): Promise<void>;
   refreshStatus(): Promise<void>;
   create(password: string): Promise<void>;
-  unlock(password: string): Promise<void>;
+  /** `remember`: keep the vault key in this device's keychain (the unlock stands either way). */
+  unlock(password: string, remember?: boolean): Promise<void>;
+  unlockWithKeychain(): Promise<KeychainUnlock>;
+  forgetDevice(): Promise<void>;
   lock(): Promise<void>;
   usePath(path: string): Promise<void>;
   updatePreferences(changes: Partial<Preferences>): Promise<void>;
@@ -92,8 +97,19 @@ export const useSession = create<SessionState>((set, get) => ({
     }
   },
 
-  async unlock(password) {
-    set({ status: await call('vault.unlock', { password }), lockNotice: null });
+  async unlock(password, remember) {
+    const input = remember ? { password, remember } : { password };
+    set({ status: await call('vault.unlock', input), lockNotice: null });
+  },
+
+  async unlockWithKeychain() {
+    const result = await call('vault.unlockWithKeychain', {});
+    set(result.unlocked ? { status: result.status, lockNotice: null } : { status: result.status });
+    return result;
+  },
+
+  async forgetDevice() {
+    set({ status: await call('vault.forgetDevice', {}) });
   },
 
   async lock() {

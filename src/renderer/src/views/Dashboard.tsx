@@ -8,6 +8,7 @@ import { type Facets, NO_FACETS, useSecrets } from '../stores/secrets';
 import { useSession } from '../stores/session';
 import { useUi } from '../stores/ui';
 import { BackupAges } from './backup/BackupAges';
+import { HealthTiles } from './health/HealthTiles';
 import { OpenIncidentsCard } from './incidents/OpenIncidentsCard';
 
 export function Dashboard() {
@@ -96,6 +97,7 @@ export function Dashboard() {
           ))}
         </div>
         <OpenIncidentsCard />
+        <HealthTiles />
         <div className="dashboard-grid">
           <section className="card">
             <div className="card-header">

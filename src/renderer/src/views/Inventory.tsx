@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { ROTATION_FILTERS } from './inventory/filters';
 import { Icon } from '../components/icons';
 import { Shell } from '../components/Shell';
+import { useInterchange } from '../stores/interchange';
 import { useSecrets } from '../stores/secrets';
 import { useSession } from '../stores/session';
 import { useUi } from '../stores/ui';
@@ -61,6 +62,20 @@ export function Inventory() {
             data-testid="import-button"
           >
             <Icon name="upload" /> Import .env
+          </button>
+          <button
+            className="button"
+            onClick={() => useInterchange.getState().openDialog('import')}
+            data-testid="interchange-import-button"
+          >
+            <Icon name="upload" /> Import from…
+          </button>
+          <button
+            className="button"
+            onClick={() => useInterchange.getState().openDialog('export')}
+            data-testid="interchange-export-button"
+          >
+            <Icon name="download" /> Export…
           </button>
           <button
             className="button primary"

@@ -8,6 +8,7 @@ import { StrengthMeter } from '../components/StrengthMeter';
 import { useSubmit } from '../components/use-submit';
 import { useSession } from '../stores/session';
 import { useUi } from '../stores/ui';
+import { DeviceKeychain } from './settings/DeviceKeychain';
 
 const LIMITS = {
   autoLockMinutes: [0, 1440],
@@ -128,6 +129,7 @@ export function Settings() {
             </button>
             <CompactButton />
           </div>
+          <DeviceKeychain />
           <SwitchVault />
         </section>
       </div>
@@ -206,11 +208,15 @@ function ChangePasswordDialog({ onClose }: { onClose(): void }) {
   const progress = useSession((state) => state.kdfProgress);
   const refresh = useSession((state) => state.refreshStatus);
   const toast = useUi((state) => state.toast);
+  // The vault key survives a password change, so a remembered device still unlocks: optional.
+  const remembered = useSession((state) => state.status?.keychain.remembered ?? false);
+  const [forgetDevice, setForgetDevice] = useState(false);
 
   const { submit, busy, error } = useSubmit(async (fail) => {
     if (next.length < 8) return fail('Use at least 8 characters; a passphrase is best.');
     if (next !== repeat) return fail('The new passwords differ.');
     await call('vault.changePassword', { currentPassword: current, newPassword: next });
+    if (forgetDevice) await call('vault.forgetDevice', {});
     await refresh();
     toast('success', 'Password changed. Use the new one from now on.');
     onClose();
@@ -265,6 +271,19 @@ function ChangePasswordDialog({ onClose }: { onClose(): void }) {
       <p className="field-hint">
         Only the key wrapping changes; your secrets and history are not re-encrypted.
       </p>
+      {remembered ? (
+        <label className="check-item">
+          <input
+            type="checkbox"
+            checked={forgetDevice}
+            onChange={(e) => setForgetDevice(e.target.checked)}
+            data-testid="forget-device-on-change"
+          />
+          <span>
+            Also forget this device&apos;s keychain entry (it keeps unlocking the vault otherwise)
+          </span>
+        </label>
+      ) : null}
       <FormError message={error} />
     </Dialog>
   );

@@ -17,6 +17,7 @@ import {
   formatSpec,
   metadataFrom,
 } from './metadata-form';
+import { SnoozeSection } from '../health/SnoozeSection';
 import { NewVersionDialog } from './NewVersionDialog';
 import { SecretValue } from './SecretValue';
 
@@ -121,6 +122,7 @@ export function DetailPane() {
           </button>
         </div>
       </div>
+      <SnoozeSection key={detail.ref} detail={detail} />
       {editing ? (
         <EditMetadata detail={detail} onDone={() => setEditing(false)} />
       ) : (
