@@ -137,3 +137,47 @@ export function useKubeRotation(options: { rolloutStepMs?: number } = {}) {
     answer,
   };
 }
+
+/**
+ * A playbook whose one secret (`api.token`) is key API_TOKEN of Secret app-secrets, read by
+ * Deployment web, which each rotation restarts; `extraSteps` go after the fingerprint check.
+ */
+export function secretKeyPlaybook(
+  options: { timeoutSeconds?: number; extraSteps?: string } = {},
+): string {
+  return `id: test-kube
+name: Token in a Secret
+service: shop
+description: An API token in a Kubernetes Secret, read by a Deployment.
+variables:
+  namespace: { description: Namespace of the Secret. }
+  secret_name: { description: The Secret., default: app-secrets }
+  workload: { description: The Deployment that reads it., default: web }
+checklist: [backup]
+secrets:
+  - name: api.token
+    description: The shop's API token.
+    impact: Clients with the old token are refused.
+    difficulty: low
+    handling: Write it, restart the Deployment, check it.
+    policy: { kind: interval, days: 90 }
+    generator: { kind: hex, length: 24 }
+    targets:
+      - id: secret
+        format: kubernetes
+        path: \${namespace}/\${secret_name}
+        key: API_TOKEN
+    steps:
+      - kind: generate
+      - kind: write
+        targets: [secret]
+      - kind: restart
+        via: kubernetes
+        on: secret
+        workloads:
+          - { kind: Deployment, name: '\${workload}' }
+        timeout_seconds: ${options.timeoutSeconds ?? 60}
+      - kind: verify
+        check: { type: fingerprint }
+${options.extraSteps ?? ''}`;
+}

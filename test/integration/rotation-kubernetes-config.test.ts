@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { RekeyApp } from '../../src/main/app';
 import { ok } from '../helpers/app';
 import { useKubeRotation } from '../helpers/kube-rotation';
 import { valueOf } from '../helpers/rotation-stack';
@@ -17,6 +18,19 @@ const { site, clusterApp, putSecret, keyOf, putDeployment, restartedAt, expectNo
 
 const API_KEY = 'APIq7CmhW4RfKzN';
 
+/** Deployment `calls` on cluster k3s by the livekit-kubernetes playbook; returns the ref. */
+async function livekitOnKubernetes(app: RekeyApp, namespace: string, old: string, url: string) {
+  const ref = 'calls/api.secret';
+  await ok(app, 'secrets.add', { ref, value: { kind: 'enter', value: old } });
+  await ok(app, 'deployments.setHosts', { name: 'calls', hosts: ['k3s'] });
+  await ok(app, 'deployments.setPlaybook', {
+    name: 'calls',
+    playbook: 'livekit-kubernetes',
+    variables: { namespace, api_key: API_KEY, livekit_url: `${url}/` },
+  });
+  return ref;
+}
+
 describe('secrets inside config files kept in Kubernetes Secrets', () => {
   it('rotates the LiveKit API secret in the keys file and in lk-jwt-service, LiveKit first', async () => {
     const { app, namespace } = await clusterApp();
@@ -28,14 +42,7 @@ describe('secrets inside config files kept in Kubernetes Secrets', () => {
     putDeployment(namespace, 'livekit-server');
     putDeployment(namespace, 'lk-jwt-service');
     const url = await site(() => 200);
-    const ref = 'calls/api.secret';
-    await ok(app, 'secrets.add', { ref, value: { kind: 'enter', value: old } });
-    await ok(app, 'deployments.setHosts', { name: 'calls', hosts: ['k3s'] });
-    await ok(app, 'deployments.setPlaybook', {
-      name: 'calls',
-      playbook: 'livekit-kubernetes',
-      variables: { namespace, api_key: API_KEY, livekit_url: `${url}/` },
-    });
+    const ref = await livekitOnKubernetes(app, namespace, old, url);
 
     const preview = await ok(app, 'rotations.preview', { refs: [ref] });
     expect(preview.targets[0]).toEqual({
@@ -107,14 +114,7 @@ describe('secrets inside config files kept in Kubernetes Secrets', () => {
       }
       return 200;
     });
-    const ref = 'calls/api.secret';
-    await ok(app, 'secrets.add', { ref, value: { kind: 'enter', value: old } });
-    await ok(app, 'deployments.setHosts', { name: 'calls', hosts: ['k3s'] });
-    await ok(app, 'deployments.setPlaybook', {
-      name: 'calls',
-      playbook: 'livekit-kubernetes',
-      variables: { namespace, api_key: API_KEY, livekit_url: `${url}/` },
-    });
+    const ref = await livekitOnKubernetes(app, namespace, old, url);
 
     const plan = await ok(app, 'rotations.plan', { refs: [ref] });
     const started = await ok(app, 'rotations.start', {

@@ -9,6 +9,7 @@ import {
   type WorkloadObject,
   useKubeApiServer,
 } from '../helpers/kube-apiserver';
+import { secretKeyPlaybook } from '../helpers/kube-rotation';
 import { CLI_BUNDLE, type CliVault, initCliVault } from '../helpers/rekey-cli';
 import { useTempDirs } from '../helpers/temp';
 import { PASSWORD } from '../helpers/vault';
@@ -27,39 +28,6 @@ const tempDir = useTempDirs();
 const b64 = (value: string) => Buffer.from(value, 'utf8').toString('base64');
 const REF = 'shop/api.token';
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
-
-const PLAYBOOK = `id: test-kube
-name: Token in a Secret
-service: shop
-description: An API token in a Kubernetes Secret, read by a Deployment.
-variables:
-  namespace: { description: Namespace of the Secret. }
-checklist: [backup]
-secrets:
-  - name: api.token
-    description: The shop's API token.
-    impact: Clients with the old token are refused.
-    difficulty: low
-    handling: Write it, restart the Deployment, check it.
-    policy: { kind: interval, days: 90 }
-    generator: { kind: hex, length: 24 }
-    targets:
-      - id: secret
-        format: kubernetes
-        path: \${namespace}/app-secrets
-        key: API_TOKEN
-    steps:
-      - kind: generate
-      - kind: write
-        targets: [secret]
-      - kind: restart
-        via: kubernetes
-        workloads:
-          - { kind: Deployment, name: web }
-        timeout_seconds: 120
-      - kind: verify
-        check: { type: fingerprint }
-`;
 
 interface Stack {
   cli: CliVault;
@@ -97,7 +65,10 @@ async function stack(): Promise<Stack> {
   await ok(app, 'clusters.add', { name: 'k3s', kubeconfig: { kind: 'path', path: kubeconfig } });
   await ok(app, 'secrets.add', { ref: REF, value: { kind: 'enter', value: old } });
   await ok(app, 'deployments.setHosts', { name: 'shop', hosts: ['k3s'] });
-  await ok(app, 'playbooks.add', { text: PLAYBOOK, fileName: 'test-kube.yaml' });
+  await ok(app, 'playbooks.add', {
+    text: secretKeyPlaybook({ timeoutSeconds: 120 }),
+    fileName: 'test-kube.yaml',
+  });
   await ok(app, 'deployments.setPlaybook', {
     name: 'shop',
     playbook: 'test-kube',

@@ -13,6 +13,7 @@ import {
   type WorkloadObject,
   useKubeApiServer,
 } from '../helpers/kube-apiserver';
+import { secretKeyPlaybook } from '../helpers/kube-rotation';
 import { valueOf } from '../helpers/rotation-stack';
 import { useTempDirs } from '../helpers/temp';
 import { FAST_KDF, PASSWORD } from '../helpers/vault';
@@ -35,44 +36,6 @@ const KEY = 'API_TOKEN';
 const REF = 'shop/api.token';
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 const b64 = (value: string) => Buffer.from(value, 'utf8').toString('base64');
-
-function playbook(options: { timeoutSeconds?: number; extraSteps?: string } = {}): string {
-  return `id: test-kube
-name: Token in a Secret
-service: shop
-description: An API token in a Kubernetes Secret, read by a Deployment.
-variables:
-  namespace: { description: Namespace of the Secret. }
-  secret_name: { description: The Secret., default: ${SECRET} }
-  workload: { description: The Deployment that reads it., default: web }
-checklist: [backup]
-secrets:
-  - name: api.token
-    description: The shop's API token.
-    impact: Clients with the old token are refused.
-    difficulty: low
-    handling: Write it, restart the Deployment, check it.
-    policy: { kind: interval, days: 90 }
-    generator: { kind: hex, length: 24 }
-    targets:
-      - id: secret
-        format: kubernetes
-        path: \${namespace}/\${secret_name}
-        key: ${KEY}
-    steps:
-      - kind: generate
-      - kind: write
-        targets: [secret]
-      - kind: restart
-        via: kubernetes
-        on: secret
-        workloads:
-          - { kind: Deployment, name: '\${workload}' }
-        timeout_seconds: ${options.timeoutSeconds ?? 60}
-      - kind: verify
-        check: { type: fingerprint }
-${options.extraSteps ?? ''}`;
-}
 
 interface Fixture {
   app: RekeyApp;
@@ -133,7 +96,7 @@ async function setUp(
   await ok(app, 'clusters.add', { name: 'k3s', kubeconfig: { kind: 'path', path: kubeconfig } });
   await ok(app, 'secrets.add', { ref: REF, value: { kind: 'enter', value: old } });
   await ok(app, 'deployments.setHosts', { name: 'shop', hosts: ['k3s'] });
-  await ok(app, 'playbooks.add', { text: playbook(options), fileName: 'test-kube.yaml' });
+  await ok(app, 'playbooks.add', { text: secretKeyPlaybook(options), fileName: 'test-kube.yaml' });
   await ok(app, 'deployments.setPlaybook', {
     name: 'shop',
     playbook: 'test-kube',

@@ -1,4 +1,4 @@
-import { findPlaybook } from '../rotation/planner';
+import { guardedByPlaybook } from '../rotation/planner';
 import type { SecretRecord, VaultState } from '../vault/state';
 
 /**
@@ -7,14 +7,5 @@ import type { SecretRecord, VaultState } from '../vault/state';
  * to rotate routinely. Such a secret cannot be replaced if lost: only a backup brings it back.
  */
 export function isGuarded(state: Readonly<VaultState>, secret: SecretRecord): boolean {
-  if (secret.metadata.policy.kind === 'manual') return true;
-  const binding = state.deployments.get(secret.deployment)?.playbook;
-  if (!binding) return false;
-  try {
-    const playbook = findPlaybook(state, binding.id);
-    return playbook.secrets.find((entry) => entry.name === secret.name)?.guarded ?? false;
-  } catch {
-    // A playbook that no longer loads guards nothing; the rotation wizard reports it.
-    return false;
-  }
+  return secret.metadata.policy.kind === 'manual' || guardedByPlaybook(state, secret);
 }

@@ -1,6 +1,5 @@
 import { isRekeyError } from '../../shared/errors';
-import { planRotation } from '../rotation/planner';
-import { findPlaybook } from '../rotation/planner';
+import { guardedByPlaybook, planRotation } from '../rotation/planner';
 import { type SecretRecord, type VaultState, refOf } from '../vault/state';
 
 /**
@@ -16,17 +15,6 @@ export interface HeldSecret {
 }
 
 const DIFFICULTY_RANK: Record<string, number> = { high: 0, medium: 1, low: 2 };
-
-function isGuarded(state: Readonly<VaultState>, secret: SecretRecord): boolean {
-  const binding = state.deployments.get(secret.deployment)?.playbook;
-  if (!binding) return false;
-  try {
-    const playbook = findPlaybook(state, binding.id);
-    return playbook.secrets.find((entry) => entry.name === secret.name)?.guarded ?? false;
-  } catch {
-    return false;
-  }
-}
 
 export function secretsHeldBy(state: Readonly<VaultState>, host: string): HeldSecret[] {
   const reasons = new Map<string, string>();
@@ -47,7 +35,7 @@ export function secretsHeldBy(state: Readonly<VaultState>, host: string): HeldSe
   }
   const held = [...reasons].flatMap(([id, reason]) => {
     const secret = state.secrets.get(id);
-    return secret ? [{ secret, reason, guarded: isGuarded(state, secret) }] : [];
+    return secret ? [{ secret, reason, guarded: guardedByPlaybook(state, secret) }] : [];
   });
   // Guarded secrets first (the costliest to lose), then by rotation difficulty, then by ref.
   return held.sort(

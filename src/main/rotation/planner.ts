@@ -44,6 +44,21 @@ export function findPlaybook(state: Readonly<VaultState>, id: string): Playbook 
   return loadPlaybook(saved.text, `${id}.yaml`);
 }
 
+/**
+ * Whether the deployment's playbook guards the secret (SyncTV's OPAQUE setup secret, Synapse's
+ * signing key...). A playbook that no longer loads guards nothing; planning reports it.
+ */
+export function guardedByPlaybook(state: Readonly<VaultState>, secret: SecretRecord): boolean {
+  const binding = state.deployments.get(secret.deployment)?.playbook;
+  if (!binding) return false;
+  try {
+    const playbook = findPlaybook(state, binding.id);
+    return playbook.secrets.find((entry) => entry.name === secret.name)?.guarded ?? false;
+  } catch {
+    return false;
+  }
+}
+
 interface SecretProcedure {
   secret: SecretRecord;
   actions: PlannedAction[];
