@@ -125,5 +125,7 @@ export const interchangeMethods = {
     recipients: z.array(z.string().min(1).max(100_000)).max(50).default([]),
     /** KeePass XML and .env are written in clear only once the user has said they know. */
     acknowledgePlaintext: z.boolean().default(false),
+    /** Replace an existing file (or a pass store's entries of the same names); else CONFLICT. */
+    overwrite: z.boolean().default(false),
   }),
 };

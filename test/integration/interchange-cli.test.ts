@@ -2,6 +2,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../src/shared/errors';
 import { type GnupgHome, makeGnupgHome } from '../helpers/gnupg';
 import { type CliVault, initCliVault } from '../helpers/rekey-cli';
 import { useTempDirs } from '../helpers/temp';
@@ -131,6 +132,15 @@ describe('rekey export', () => {
     expect(statSync(xml).mode & 0o777).toBe(0o600);
     const history = await vault.rekey(['history', '--json']);
     expect((history.stdout.match(/secrets\.exported/g) ?? []).length).toBe(2);
+    // An existing file stays as it is unless --force says to replace it.
+    writeFileSync(env, 'KEEP=me\n');
+    const refused = await vault.rekey(['export', 'env', 'web', env]);
+    expect(refused.code).toBe(EXIT_CODES.CONFLICT);
+    expect(refused.stderr).toContain('exists already: nothing was written');
+    expect(readFileSync(env, 'utf8')).toBe('KEEP=me\n');
+    const forced = await vault.rekey(['export', 'env', 'web', env, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readFileSync(env, 'utf8')).toContain('API_TOKEN=tok-abc-123');
   });
 
   it('pass: encrypted to a gpg key id, read by pass show; imported back with --key', async () => {

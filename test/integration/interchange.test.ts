@@ -144,12 +144,20 @@ describe('pass', () => {
     expect(events).toHaveLength(1);
     expect(events[0]?.summary).toContain(store);
 
-    // A store with an existing .gpg-id keeps its recipients; a key given as armored text works.
+    // Entries already in the store are not replaced unless asked; nothing is written then.
     const armored = (await gnupg.gpg(['--armor', '--export', gnupg.fingerprint])).stdout;
+    const before = readFileSync(file);
+    await expect(
+      ok(app, 'interchange.export', { kind: 'pass', path: store, recipients: [armored] }),
+    ).rejects.toThrow(/2 of the store's entries exist already .*nothing was written/);
+    expect(readFileSync(file)).toEqual(before);
+    expect(await ok(app, 'history.list', { kinds: ['secrets.exported'] })).toHaveLength(1);
+    // A store with an existing .gpg-id keeps its recipients; a key given as armored text works.
     const again = await ok(app, 'interchange.export', {
       kind: 'pass',
       path: store,
       recipients: [armored],
+      overwrite: true,
     });
     expect(again.recipients).toEqual([gnupg.fingerprint]);
     const decrypted = await gnupg.gpg(['--decrypt', file]);

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { RekeyError } from '../../shared/errors';
 import {
   type CandidateView,
@@ -120,7 +122,8 @@ export function interchangeMethods(
         return result;
       });
     },
-    'interchange.export': async ({ kind, path, deployment, recipients, acknowledgePlaintext }) => {
+    'interchange.export': async (input) => {
+      const { kind, path, deployment, recipients, acknowledgePlaintext, overwrite } = input;
       const plaintext = PLAINTEXT_EXPORTS.includes(kind);
       if (plaintext && !acknowledgePlaintext) {
         throw new RekeyError(
@@ -136,6 +139,7 @@ export function interchangeMethods(
         throw new RekeyError('NOT_FOUND', `No deployment ${deployment}`);
       }
       const entries = exportEntries(vault, deployment);
+      if (!overwrite) await refuseOverwrite(kind, path, entries);
       let fingerprints: string[] = [];
       let renamed: string[] = [];
       if (kind === 'pass') {
@@ -164,6 +168,38 @@ export function interchangeMethods(
       return { kind, path, refs, plaintext, recipients: fingerprints, renamed };
     },
   };
+}
+
+/** Nothing already there is replaced unless asked: a file, or a pass store's entries. */
+async function refuseOverwrite(
+  kind: string,
+  path: string,
+  entries: readonly { deployment: string; name: string }[],
+): Promise<void> {
+  const files =
+    kind === 'pass'
+      ? entries.map((entry) => join(path, entry.deployment, `${entry.name}.gpg`))
+      : [path];
+  const present: string[] = [];
+  for (const file of files) {
+    if (await exists(file)) present.push(file);
+  }
+  if (present.length === 0) return;
+  const what =
+    kind === 'pass'
+      ? `${present.length} of the store's entries exist already (${present[0]}${present.length > 1 ? ', ...' : ''})`
+      : `${path} exists already`;
+  throw new RekeyError(
+    'CONFLICT',
+    `${what}: nothing was written. To replace them, export with --force (in the app: "Replace what is there").`,
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function prepareValues(

@@ -21,6 +21,7 @@ export function registerExportCommands(program: Command, io: CliIo): void {
       collect,
     )
     .option('--deployment <name>', "only this deployment's secrets")
+    .option('--force', 'replace entries of the same names the store has already')
     .option('--json', 'print the result as JSON')
     .action(
       action(
@@ -28,7 +29,7 @@ export function registerExportCommands(program: Command, io: CliIo): void {
         async (
           context,
           dir: string,
-          flags: { recipient?: string[]; deployment?: string; json?: boolean },
+          flags: { recipient?: string[]; deployment?: string; force?: boolean; json?: boolean },
         ) => {
           const recipients = await Promise.all((flags.recipient ?? []).map(recipientOf));
           await context.unlock();
@@ -36,6 +37,7 @@ export function registerExportCommands(program: Command, io: CliIo): void {
             kind: 'pass',
             path: dir,
             recipients,
+            overwrite: flags.force === true,
             ...(flags.deployment ? { deployment: flags.deployment } : {}),
           });
           report(context, result, flags.json);
@@ -47,37 +49,56 @@ export function registerExportCommands(program: Command, io: CliIo): void {
     .command('keepass <file>')
     .description('write KeePass XML for `keepassxc-cli import` (values in clear)')
     .option('--deployment <name>', "only this deployment's secrets")
+    .option('--force', 'replace the file if it exists')
     .option('--json', 'print the result as JSON')
     .action(
-      action(io, async (context, file: string, flags: { deployment?: string; json?: boolean }) => {
-        context.warn(plaintextWarning('keepass', file));
-        await context.unlock();
-        const result = await context.call('interchange.export', {
-          kind: 'keepass',
-          path: file,
-          acknowledgePlaintext: true,
-          ...(flags.deployment ? { deployment: flags.deployment } : {}),
-        });
-        report(context, result, flags.json);
-      }),
+      action(
+        io,
+        async (
+          context,
+          file: string,
+          flags: { deployment?: string; force?: boolean; json?: boolean },
+        ) => {
+          context.warn(plaintextWarning('keepass', file));
+          await context.unlock();
+          const result = await context.call('interchange.export', {
+            kind: 'keepass',
+            path: file,
+            acknowledgePlaintext: true,
+            overwrite: flags.force === true,
+            ...(flags.deployment ? { deployment: flags.deployment } : {}),
+          });
+          report(context, result, flags.json);
+        },
+      ),
     );
 
   exportCommand
     .command('env <deployment> <file>')
     .description("write a deployment's current values as a .env (values in clear)")
+    .option('--force', 'replace the file if it exists')
     .option('--json', 'print the result as JSON')
     .action(
-      action(io, async (context, deployment: string, file: string, flags: { json?: boolean }) => {
-        context.warn(plaintextWarning('env', file));
-        await context.unlock();
-        const result = await context.call('interchange.export', {
-          kind: 'env',
-          path: file,
-          deployment,
-          acknowledgePlaintext: true,
-        });
-        report(context, result, flags.json);
-      }),
+      action(
+        io,
+        async (
+          context,
+          deployment: string,
+          file: string,
+          flags: { force?: boolean; json?: boolean },
+        ) => {
+          context.warn(plaintextWarning('env', file));
+          await context.unlock();
+          const result = await context.call('interchange.export', {
+            kind: 'env',
+            path: file,
+            deployment,
+            acknowledgePlaintext: true,
+            overwrite: flags.force === true,
+          });
+          report(context, result, flags.json);
+        },
+      ),
     );
 }
 

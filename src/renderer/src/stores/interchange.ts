@@ -32,6 +32,7 @@ interface InterchangeState {
     deployment: string | null;
     recipients: string[];
     acknowledgePlaintext: boolean;
+    overwrite: boolean;
   }): Promise<ExportResult>;
 }
 

@@ -15,6 +15,8 @@ const LIMITS = {
   clipboardClearSeconds: [5, 600],
   revealSeconds: [3, 600],
   backupWarnDays: [1, 365],
+  reminderDays: [0, 365],
+  neverRotatedDays: [1, 3650],
 } as const;
 
 export function Settings() {
@@ -91,6 +93,24 @@ export function Settings() {
             >
               {number('backupWarnDays')}
             </Field>
+            <Field
+              label="Remind of rotations due within (days)"
+              hint="Notifications, the health report and rekey due"
+            >
+              {number('reminderDays')}
+            </Field>
+            <Field label="Report a value never rotated after (days)" hint="In the health report">
+              {number('neverRotatedDays')}
+            </Field>
+            <label className="row">
+              <input
+                type="checkbox"
+                checked={draft.notifications}
+                onChange={(e) => setDraft({ ...draft, notifications: e.target.checked })}
+                data-testid="pref-notifications"
+              />{' '}
+              Desktop notifications when rotations or backups are due
+            </label>
           </div>
           <FormError message={error} />
           <div className="row">

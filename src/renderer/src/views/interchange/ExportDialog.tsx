@@ -28,6 +28,7 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
   const [deployment, setDeployment] = useState('');
   const [recipients, setRecipients] = useState('');
   const [acknowledged, setAcknowledged] = useState(false);
+  const [replace, setReplace] = useState(false);
   const [result, setResult] = useState<ExportResult | null>(null);
   const runExport = useInterchange((state) => state.runExport);
   const toast = useUi((state) => state.toast);
@@ -43,6 +44,7 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
       deployment: deployment || null,
       recipients: kind === 'pass' ? splitRecipients(recipients) : [],
       acknowledgePlaintext: plaintext && acknowledged,
+      overwrite: replace,
     });
     setResult(done);
     toast('success', `Exported ${done.refs.length} secrets to ${done.path}`);
@@ -87,10 +89,20 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
         <input
           className="input mono"
           value={path}
-          onChange={(e) => (setPath(e.target.value), setAcknowledged(false))}
+          onChange={(e) => (setPath(e.target.value), setAcknowledged(false), setReplace(false))}
           data-testid="interchange-export-path"
         />
       </Field>
+      <label className="row">
+        <input
+          type="checkbox"
+          checked={replace}
+          onChange={(e) => setReplace(e.target.checked)}
+          data-testid="interchange-export-replace"
+        />{' '}
+        Replace what is there (otherwise an existing file, or a store entry of the same name, stops
+        the export)
+      </label>
       <Field
         label="Deployment"
         hint={kind === 'env' ? 'Required.' : 'Leave empty for every secret.'}
