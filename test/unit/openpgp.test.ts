@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import * as openpgp from 'openpgp';
@@ -452,6 +453,17 @@ describe('streams', () => {
     source.push(randomBytes(200_000));
     setTimeout(() => source.destroy(new Error('disk unplugged')), 20);
     await expect(collect(ciphertext)).rejects.toMatchObject({ code: 'IO' });
+  });
+
+  it('a reader that goes away stops the plaintext', async () => {
+    const source = new Readable({ read() {} });
+    const ciphertext = await encryptStream(source, { passphrase: PASSPHRASE });
+    source.push(randomBytes(100_000));
+    await once(ciphertext, 'readable');
+    const closed = once(source, 'close');
+    ciphertext.destroy();
+    await closed;
+    expect(source.destroyed).toBe(true);
   });
 
   it('a failing ciphertext source fails data and authenticated with IO', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { ReadableStream } from 'node:stream/web';
 import * as openpgp from 'openpgp';
 import { RekeyError, isRekeyError } from '../../shared/errors';
@@ -18,7 +18,7 @@ import {
   packetBody,
   readPacketHeader,
 } from './openpgp-seipd';
-import { encryptSeipdV1 } from './openpgp-seipd-write';
+import { SeipdV1Encryptor } from './openpgp-seipd-write';
 
 /**
  * The OpenPGP layer of backup bundles, on openpgp.js v6.
@@ -101,7 +101,6 @@ export async function encryptStream(plaintext: Readable, to: EncryptTo): Promise
   // The session key is made here (see the module comment); openpgp.js wraps it in the key
   // packets: SKESK v4 (iterated+salted S2K) and PKESK v3, as WRITE_CONFIG has it.
   const sessionKey = randomBytes(SESSION_KEY_BYTES);
-  const source = new ByteSource(plaintext);
   let keyPackets: Uint8Array;
   try {
     keyPackets = await openpgp.encryptSessionKey({
@@ -113,19 +112,67 @@ export async function encryptStream(plaintext: Readable, to: EncryptTo): Promise
       config: WRITE_CONFIG,
     });
   } catch (error) {
-    source.close();
+    plaintext.destroy();
     throw new RekeyError('INTERNAL', 'Could not encrypt the backup bundle', { cause: error });
   }
-  const message = (async function* () {
-    yield keyPackets;
-    yield* encryptSeipdV1(source.chunks(), sessionKey, { algorithm: SESSION_KEY_ALGORITHM });
-  })();
-  const mapError = (error: unknown): RekeyError =>
-    source.failure() ??
-    (isRekeyError(error)
+  return sealedStream(plaintext, keyPackets, new SeipdV1Encryptor(sessionKey, SEIPD_OPTIONS));
+}
+
+const SEIPD_OPTIONS = { algorithm: SESSION_KEY_ALGORITHM };
+
+/**
+ * The message as a Node stream: the key packets, then the SEIPD packet as the plaintext comes.
+ * A plain Transform (no async iteration between the steps: each hop of one cost more than the
+ * cipher on large bundles). The MDC is written only on the plaintext's end, so a failed input
+ * ends the ciphertext with its error, never in a message that looks complete; a reader that
+ * goes away stops the input.
+ */
+function sealedStream(
+  plaintext: Readable,
+  keyPackets: Uint8Array,
+  encryptor: SeipdV1Encryptor,
+): Readable {
+  const pushAll = (stream: Transform, pieces: readonly Uint8Array[]) => {
+    for (const piece of pieces) {
+      stream.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
+    }
+  };
+  const failed = (error: unknown): RekeyError =>
+    isRekeyError(error)
       ? error
-      : new RekeyError('INTERNAL', 'Could not encrypt the backup bundle', { cause: error }));
-  return toNodeReadable(message, mapError, () => source.close(), ENCRYPT_BUFFER_BYTES).data;
+      : new RekeyError('INTERNAL', 'Could not encrypt the backup bundle', { cause: error });
+  const sealed = new Transform({
+    readableHighWaterMark: ENCRYPT_BUFFER_BYTES,
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        pushAll(this, encryptor.update(chunk));
+        callback();
+      } catch (error) {
+        callback(failed(error));
+      }
+    },
+    flush(callback) {
+      try {
+        pushAll(this, encryptor.final());
+        callback();
+      } catch (error) {
+        callback(failed(error));
+      }
+    },
+  });
+  sealed.push(Buffer.from(keyPackets.buffer, keyPackets.byteOffset, keyPackets.byteLength));
+  plaintext.on('error', (error) => {
+    sealed.destroy(
+      isRekeyError(error)
+        ? error
+        : new RekeyError('IO', 'Could not read the data to encrypt or decrypt', { cause: error }),
+    );
+  });
+  sealed.on('close', () => {
+    if (!plaintext.readableEnded) plaintext.destroy();
+  });
+  plaintext.pipe(sealed);
+  return sealed;
 }
 
 export interface DecryptWith {
