@@ -11,11 +11,10 @@ import { CFB_CIPHERS } from './openpgp-packets';
  * cipher and hash in JavaScript-driven steps, its own buffering for the partial lengths) made
  * encryption about twice as slow as gpg, and bundles are gigabytes. This is only packet framing
  * around OpenSSL: the cipher is node:crypto's AES-CFB (OpenPGP's CFB for SEIPD, RFC 4880 §13.9:
- * zero IV, random prefix, no resync, is plain CFB) and the MDC is node:crypto's SHA-1, computed
- * on a hash thread (hash-thread.ts) while this thread encrypts. (The cipher stays on this thread:
- * on a thread of its own, the copies and wake-ups around it cost more CPU than they saved on a
- * two-core machine.) The key packets, the part that is real protocol with keys (S2K, public-key
- * encryption), still come from openpgp.js.
+ * zero IV, random prefix, no resync, is plain CFB) and the MDC is node:crypto's SHA-1, both on
+ * this thread (on other threads, the copies and wake-ups around them cost more CPU than they
+ * saved on a two-core machine). The key packets, the part that is real protocol with keys (S2K,
+ * public-key encryption), still come from openpgp.js.
  *
  * Both packets are framed with partial body lengths (RFC 4880 §4.2.2.4), as gpg frames a stream
  * of unknown length, in parts of 2^partLog2 bytes (1 MiB by default, so the framing costs
