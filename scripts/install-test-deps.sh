@@ -13,6 +13,10 @@
 # /usr/bin/kubectl, so Debian's would conflict with it); only when there is none is Debian's
 # kubernetes-client installed (v1.20 on bookworm, which the tests pass with too). openssl makes
 # the stand-in's throwaway TLS certificate: kubectl sends a token to https servers only.
+#
+# pass and keepassxc (keepassxc-cli) read what Rekey exports and write what it imports;
+# gnome-keyring, dbus and libsecret-tools give the keychain tests a real Secret Service on a
+# private session bus; git and iproute2 (ss) are what the health report's host checks run.
 set -eu
 
 PACKAGES="
