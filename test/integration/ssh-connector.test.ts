@@ -363,6 +363,10 @@ describe('ssh connector: pool and jump host', () => {
       ]);
       expect(second).toBe(first);
       expect(await pool.get(endpointOf(target()))).toBe(first);
+      // sshd's log line of the login may land a moment after the client is in.
+      await waitFor("the login in sshd's log", () =>
+        acceptedLogins(target()) > logins ? true : undefined,
+      );
       expect(acceptedLogins(target())).toBe(logins + 1);
 
       target().dropConnections();
