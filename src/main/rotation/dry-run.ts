@@ -4,7 +4,8 @@ import type { RotationPreview } from '../../shared/rotation-api';
 import { formatByName } from '../formats/format';
 import type { PlannedTarget } from '../vault/rotation-records';
 import type { RunPlan } from './planner';
-import { hasDerived, readKubeKey, readKubeSecret, resolveKubeTarget } from './kube-actions';
+import { hasDerived } from './kube-derived';
+import { readKubeKey, readKubeSecret, resolveKubeTarget } from './kube-target';
 import type { StepContext } from './run-context';
 
 /**
