@@ -1,6 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { plaintextWarning } from '../../../shared/interchange-api';
+import {
+  type ExportKindName,
+  PLAINTEXT_EXPORTS,
+  plaintextWarning,
+} from '../../../shared/interchange-api';
 import { action, collect } from '../command';
 import type { CliContext, CliIo } from '../context';
 
@@ -32,15 +36,7 @@ export function registerExportCommands(program: Command, io: CliIo): void {
           flags: { recipient?: string[]; deployment?: string; force?: boolean; json?: boolean },
         ) => {
           const recipients = await Promise.all((flags.recipient ?? []).map(recipientOf));
-          await context.unlock();
-          const result = await context.call('interchange.export', {
-            kind: 'pass',
-            path: dir,
-            recipients,
-            overwrite: flags.force === true,
-            ...(flags.deployment ? { deployment: flags.deployment } : {}),
-          });
-          report(context, result, flags.json);
+          await exportTo(context, { kind: 'pass', path: dir, recipients, ...flags });
         },
       ),
     );
@@ -59,16 +55,7 @@ export function registerExportCommands(program: Command, io: CliIo): void {
           file: string,
           flags: { deployment?: string; force?: boolean; json?: boolean },
         ) => {
-          context.warn(plaintextWarning('keepass', file));
-          await context.unlock();
-          const result = await context.call('interchange.export', {
-            kind: 'keepass',
-            path: file,
-            acknowledgePlaintext: true,
-            overwrite: flags.force === true,
-            ...(flags.deployment ? { deployment: flags.deployment } : {}),
-          });
-          report(context, result, flags.json);
+          await exportTo(context, { kind: 'keepass', path: file, ...flags });
         },
       ),
     );
@@ -87,16 +74,7 @@ export function registerExportCommands(program: Command, io: CliIo): void {
           file: string,
           flags: { force?: boolean; json?: boolean },
         ) => {
-          context.warn(plaintextWarning('env', file));
-          await context.unlock();
-          const result = await context.call('interchange.export', {
-            kind: 'env',
-            path: file,
-            deployment,
-            acknowledgePlaintext: true,
-            overwrite: flags.force === true,
-          });
-          report(context, result, flags.json);
+          await exportTo(context, { kind: 'env', path: file, deployment, ...flags });
         },
       ),
     );
@@ -109,6 +87,35 @@ async function recipientOf(value: string): Promise<string> {
     () => false,
   );
   return isFile ? readFile(value, 'utf8') : value;
+}
+
+/**
+ * One export: the plaintext warning first (on stderr, before anything is read or written; the
+ * command itself is the user's confirmation), then the call, then what was written.
+ */
+async function exportTo(
+  context: CliContext,
+  request: {
+    kind: ExportKindName;
+    path: string;
+    deployment?: string;
+    recipients?: string[];
+    force?: boolean;
+    json?: boolean;
+  },
+): Promise<void> {
+  const plaintext = PLAINTEXT_EXPORTS.includes(request.kind);
+  if (plaintext) context.warn(plaintextWarning(request.kind, request.path));
+  await context.unlock();
+  const result = await context.call('interchange.export', {
+    kind: request.kind,
+    path: request.path,
+    recipients: request.recipients ?? [],
+    acknowledgePlaintext: plaintext,
+    overwrite: request.force === true,
+    ...(request.deployment ? { deployment: request.deployment } : {}),
+  });
+  report(context, result, request.json);
 }
 
 function report(

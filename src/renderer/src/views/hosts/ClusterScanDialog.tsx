@@ -1,11 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { MethodOutput } from '../../../../shared/api';
+import { useState } from 'react';
 import type { ClusterScanReport, ClusterSummary } from '../../../../shared/cluster-api';
 import { call, errorMessage } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { Field, FormError } from '../../components/Field';
-import { useHosts } from '../../stores/hosts';
-import { useSecrets } from '../../stores/secrets';
 import { ClusterScanResults } from './ClusterScanResults';
 import {
   AdoptSummary,
@@ -14,9 +11,7 @@ import {
   useDeploymentChoice,
   usePicks,
 } from './scanAdopt';
-import { pickProblems } from './scanPicks';
-
-type AdoptReport = MethodOutput<'clusters.adopt'>;
+import { useAdoption } from './useAdoption';
 
 /**
  * "Scan cluster": lists the keys of a namespace's Secrets (read-only) with strength,
@@ -35,27 +30,10 @@ export function ClusterScanDialog({
   const [scanning, setScanning] = useState(false);
   const [finished, setFinished] = useState(0);
   const [scanError, setScanError] = useState<string | null>(null);
-  const [adopting, setAdopting] = useState(false);
-  const [adoptError, setAdoptError] = useState<string | null>(null);
-  const [adopted, setAdopted] = useState<AdoptReport | null>(null);
   const picks = usePicks(report);
   const deployment = useDeploymentChoice(cluster.name);
-  const loadSecrets = useSecrets((state) => state.load);
-  const secretsLoaded = useSecrets((state) => state.loaded);
-  const secrets = useSecrets((state) => state.items);
-  const loadHosts = useHosts((state) => state.load);
-
-  useEffect(() => {
-    if (!secretsLoaded) void loadSecrets();
-  }, [secretsLoaded, loadSecrets]);
-
-  const refs = useMemo(() => new Set(secrets.map((secret) => secret.ref)), [secrets]);
-  const problems = pickProblems({
-    picked: picks.picked,
-    nameOf: picks.nameOf,
-    deployment: deployment.error ? null : deployment.name,
-    existingRefs: refs,
-  });
+  const adoption = useAdoption(picks, deployment);
+  const { problems, adopting, adoptError, adopted } = adoption;
   const busy = scanning || adopting;
 
   const scan = async () => {
@@ -76,32 +54,20 @@ export function ClusterScanDialog({
   };
 
   const addSelected = async () => {
-    if (!report || busy || picks.picked.length === 0) return;
-    deployment.touch();
-    if (deployment.error || problems.size > 0) return;
-    setAdoptError(null);
-    setAdopting(true);
-    try {
-      const result = await call('clusters.adopt', {
+    if (!report || scanning) return;
+    const added = await adoption.add((picked) =>
+      call('clusters.adopt', {
         name: report.host,
         deployment: deployment.name,
-        picks: picks.picked.map((finding) => ({
+        picks: picked.map((finding) => ({
           path: finding.path,
           key: finding.key,
           name: picks.nameOf(finding),
         })),
-      });
-      setAdopted(result);
-      picks.clear();
-      await Promise.all([loadSecrets(), loadHosts()]);
-      deployment.settle();
-    } catch (failure) {
-      setAdoptError(errorMessage(failure));
-      return;
-    } finally {
-      setAdopting(false);
-    }
-    await scan();
+      }),
+    );
+    // Look again, so what was just added shows as tracked and cannot be picked twice.
+    if (added) await scan();
   };
 
   return (

@@ -1,15 +1,12 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { MethodInput, MethodOutput } from '../../../../shared/api';
 import { LOCAL_HOST } from '../../../../shared/model';
 import { call, errorMessage } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { FormError } from '../../components/Field';
-import { useHosts } from '../../stores/hosts';
-import { useSecrets } from '../../stores/secrets';
 import { ScanForm, directoriesProblem, directoryLines, parseMaxDepth } from './ScanForm';
 import { ScanResults } from './ScanResults';
 import { rememberedScan, useScanMemory } from './scanMemory';
-import { pickProblems } from './scanPicks';
 import {
   AdoptSummary,
   DeploymentField,
@@ -17,10 +14,10 @@ import {
   useDeploymentChoice,
   usePicks,
 } from './scanAdopt';
+import { useAdoption } from './useAdoption';
 
 type ScanRequest = MethodInput<'hosts.scan'>;
 type ScanReport = MethodOutput<'hosts.scan'>;
-type AdoptReport = MethodOutput<'hosts.adopt'>;
 
 /**
  * "Scan for secrets": reads the config files under some directories of a host (read-only),
@@ -39,30 +36,13 @@ export function ScanDialog({ initialHost, onClose }: { initialHost: string; onCl
   const scan = useScanRun();
   const picks = usePicks(scan.report);
   const deployment = useDeploymentChoice(host);
-  const [adopting, setAdopting] = useState(false);
-  const [adoptError, setAdoptError] = useState<string | null>(null);
-  const [adopted, setAdopted] = useState<AdoptReport | null>(null);
-  const loadSecrets = useSecrets((state) => state.load);
-  const secretsLoaded = useSecrets((state) => state.loaded);
-  const secrets = useSecrets((state) => state.items);
-  const loadHosts = useHosts((state) => state.load);
+  const adoption = useAdoption(picks, deployment);
+  const { problems, adopting, adoptError, adopted } = adoption;
   const remember = useScanMemory((state) => state.remember);
-
-  // Clashes with the inventory are checked here, so the inventory must be known.
-  useEffect(() => {
-    if (!secretsLoaded) void loadSecrets();
-  }, [secretsLoaded, loadSecrets]);
 
   const directories = directoryLines(directoriesText);
   const directoriesError = directoriesProblem(directories);
   const maxDepth = parseMaxDepth(maxDepthText);
-  const refs = useMemo(() => new Set(secrets.map((secret) => secret.ref)), [secrets]);
-  const problems = pickProblems({
-    picked: picks.picked,
-    nameOf: picks.nameOf,
-    deployment: deployment.error ? null : deployment.name,
-    existingRefs: refs,
-  });
   const busy = scan.running || adopting;
 
   const changeHost = (next: string) => {
@@ -70,8 +50,7 @@ export function ScanDialog({ initialHost, onClose }: { initialHost: string; onCl
     setHost(next);
     setDirectoriesText(remembered.directories.join('\n'));
     setMaxDepthText(String(remembered.maxDepth));
-    setAdopted(null);
-    setAdoptError(null);
+    adoption.reset();
     scan.clear();
   };
 
@@ -79,41 +58,27 @@ export function ScanDialog({ initialHost, onClose }: { initialHost: string; onCl
     setTriedToScan(true);
     if (busy || directoriesError || maxDepth === null) return;
     remember(host, { directories, maxDepth });
-    setAdopted(null);
-    setAdoptError(null);
+    adoption.reset();
     await scan.run({ name: host, directories, maxDepth });
   };
 
   const addSelected = async () => {
     const report = scan.report;
-    if (!report || busy || picks.picked.length === 0) return;
-    deployment.touch();
-    if (deployment.error || problems.size > 0) return;
-    setAdoptError(null);
-    setAdopting(true);
-    try {
-      const result = await call('hosts.adopt', {
+    if (!report || scan.running) return;
+    const added = await adoption.add((picked) =>
+      call('hosts.adopt', {
         name: report.host,
         deployment: deployment.name,
-        picks: picks.picked.map((finding) => ({
+        picks: picked.map((finding) => ({
           path: finding.path,
           format: finding.format,
           key: finding.key,
           name: picks.nameOf(finding),
         })),
-      });
-      setAdopted(result);
-      picks.clear();
-      await Promise.all([loadSecrets(), loadHosts()]);
-      deployment.settle();
-    } catch (failure) {
-      setAdoptError(errorMessage(failure));
-      return;
-    } finally {
-      setAdopting(false);
-    }
+      }),
+    );
     // Look again, so what was just added shows as tracked and cannot be picked twice.
-    await scan.again();
+    if (added) await scan.again();
   };
 
   return (

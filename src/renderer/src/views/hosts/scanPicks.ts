@@ -27,7 +27,7 @@ export function groupByFile(findings: readonly ScanFinding[]): [string, ScanFind
     .map(([path, items]) => [path, items.sort((a, b) => a.line - b.line)]);
 }
 
-type CheckedFinding = Pick<ScanFinding, 'path' | 'key' | 'fingerprint' | 'sameValueAs'>;
+export type CheckedFinding = Pick<ScanFinding, 'path' | 'key' | 'fingerprint' | 'sameValueAs'>;
 
 /** What the core would refuse or skip for each picked finding, by finding id. */
 export function pickProblems<F extends CheckedFinding>(input: {
