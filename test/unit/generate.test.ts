@@ -10,6 +10,7 @@ import {
   generateSecret,
   parseGeneratorSpec,
 } from '../../src/main/vault/generate';
+import { isWellFormedEd25519 } from '../../src/main/vault/ssh-ed25519';
 import { useTempDirs } from '../helpers/temp';
 
 const EFF_WORDS = readFileSync(
@@ -338,6 +339,15 @@ describe('generateSecret ed25519', () => {
     const blob = Buffer.from(fields(derived)[1] ?? '', 'base64');
     expect(blob).toHaveLength(4 + 11 + 4 + 32);
     expect(blob.subarray(4, 15).toString()).toBe('ssh-ed25519');
+  });
+
+  it('never returns a key with a byte missing (ssh2 drops leading zeros about once in 150)', async () => {
+    for (let i = 0; i < 400; i++) {
+      const secret = await generateSecret({ kind: 'ed25519', length: 0 });
+      expect(isWellFormedEd25519(secret.value)).toBe(true);
+      const blob = Buffer.from(secret.publicKey?.split(' ')[1] ?? '', 'base64');
+      expect(blob).toHaveLength(4 + 11 + 4 + 32);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import ssh2 from 'ssh2';
 import { RekeyError } from '../../shared/errors';
 import type { HostAuth } from '../vault/events';
+import { wellFormedEd25519 } from '../vault/ssh-ed25519';
 import { describeHostKey } from './host-key';
 
 /**
@@ -15,7 +16,7 @@ const { utils } = ssh2;
 export type KeyLogin = Extract<HostAuth, { kind: 'key' }>;
 
 export function generateLoginKey(comment: string): KeyLogin {
-  const pair = utils.generateKeyPairSync('ed25519', { comment });
+  const pair = wellFormedEd25519(() => utils.generateKeyPairSync('ed25519', { comment }));
   return { kind: 'key', privateKey: pair.private, passphrase: null, publicKey: pair.public };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { RekeyError } from '../../shared/errors';
 import { GENERATOR_KINDS, type GeneratorKind, type GeneratorSpec } from '../../shared/model';
+import { wellFormedEd25519 } from './ssh-ed25519';
 import { wordlist } from './wordlist';
 
 /** Every generator draws from the OS CSPRNG (Node's randomBytes / randomInt). */
@@ -103,7 +104,9 @@ export async function generateSecret(spec: GeneratorSpec): Promise<GeneratedSecr
     case 'ed25519': {
       // Loaded on demand: the SSH library is large and most commands never need it.
       const { default: ssh2 } = await import('ssh2');
-      const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'rekey' });
+      const pair = wellFormedEd25519(() =>
+        ssh2.utils.generateKeyPairSync('ed25519', { comment: 'rekey' }),
+      );
       return { value: pair.private, publicKey: pair.public, bits: 256 };
     }
   }
